@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Logement accompagné — administration"
+admin.site.site_title = "Administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("logement_accompagne.www.urls")),
+]
+
+handler403 = "logement_accompagne.www.errors.permission_denied"
+handler404 = "logement_accompagne.www.errors.page_not_found"
+handler500 = "logement_accompagne.www.errors.server_error"

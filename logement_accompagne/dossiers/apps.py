@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DossiersConfig(AppConfig):
+    name = "logement_accompagne.dossiers"
+    label = "dossiers"

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from logement_accompagne.dossiers.demo import load_demo
+from logement_accompagne.territories.models import Department
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent : une seconde exécution ne crée rien)."
+
+    def handle(self, *args, **options):
+        if not Department.objects.filter(code__in=["45", "40", "17", "57"]).count() == 4:
+            raise CommandError("Référentiel territorial absent : lancez d'abord « manage.py load_territories ».")
+        result = load_demo()
+        self.stdout.write(
+            f"Démo : {result['dossiers_created']} dossier(s) créé(s), {result['dossiers']} au total, "
+            f"{result['accounts']} comptes."
+        )

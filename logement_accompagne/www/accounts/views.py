@@ -1,0 +1,80 @@
+"""Sign in, sign out, password reset, and the home page of each role."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.selectors import dossiers_visible_to
+from logement_accompagne.organisations.selectors import scope_of
+
+from .forms import LoginForm, NewPasswordForm, ResetRequestForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "www/accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    extra_context = {"title": "Connexion"}
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "www/accounts/password_reset.html"
+    form_class = ResetRequestForm
+    email_template_name = "www/accounts/password_reset_email.txt"
+    subject_template_name = "www/accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "www/accounts/password_reset_done.html"
+    extra_context = {"title": "Lien envoyé"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "www/accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {"title": "Nouveau mot de passe"}
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "www/accounts/password_reset_complete.html"
+    extra_context = {"title": "Mot de passe modifié"}
+
+
+@login_required
+def home(request):
+    """One block per role the person holds: a person with several roles sees several blocks."""
+    scope = scope_of(request.user)
+    context = {"title": "Accueil", "scope": scope}
+    visible = dossiers_visible_to(request.user)
+    if scope.is_carrier:
+        own = visible.filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids).distinct()
+        context["own_dossiers"] = list(own.select_related("call").order_by("-updated_at")[:10])
+        context["own_total"] = own.count()
+    if scope.is_departmental_instructor or scope.is_regional_instructor or scope.committee or scope.administrator:
+        rows = visible.filter(submitted_at__isnull=False).order_by().values("status").annotate(n=Count("pk"))
+        counts = {row["status"]: row["n"] for row in rows}
+        context["review_counts"] = [
+            {"status": status, "label": Status(status).label, "count": counts.get(status, 0)}
+            for status in (Status.SUBMITTED, Status.DEPARTMENTAL_REVIEW, Status.REGIONAL_REVIEW, Status.COMMITTEE)
+        ]
+        context["review_total"] = sum(counts.values())
+    if scope.committee or scope.administrator:
+        context["awaiting_decision"] = visible.filter(status=Status.COMMITTEE).count()
+    context["no_role"] = not (
+        scope.is_carrier or scope.is_instructor or scope.administrator or request.user.is_staff
+    )
+    return render(request, "www/accounts/home.html", context)
+
+
+def accessibility(request):
+    return render(request, "www/accounts/accessibility.html", {"title": "Déclaration d'accessibilité"})

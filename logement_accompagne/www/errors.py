@@ -1,0 +1,19 @@
+"""Error pages in French, inside the DSFR layout (403, 404) or standalone (500)."""
+
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+
+def permission_denied(request, exception=None):
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"title": "Accès refusé", "reason": reason}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"title": "Page non trouvée"}, status=404)
+
+
+def server_error(request):
+    # No request context: the database may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

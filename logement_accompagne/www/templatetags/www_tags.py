@@ -1,0 +1,79 @@
+"""Template helpers of the web layer: navigation by role, status badges, French formatting."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.organisations.selectors import scope_of
+
+register = template.Library()
+
+STATUS_BADGE = {
+    Status.DRAFT: "new",
+    Status.SUBMITTED: "info",
+    Status.DEPARTMENTAL_REVIEW: "info",
+    Status.REGIONAL_REVIEW: "info",
+    Status.COMMITTEE: "info",
+    Status.RETURNED: "warning",
+    Status.SELECTED: "success",
+    Status.NOT_SELECTED: "error",
+    Status.WITHDRAWN: "",
+}
+
+
+def navigation_for(user, current_path: str = "") -> list[dict]:
+    """The main menu: one entry per area the person works in."""
+    if not user.is_authenticated:
+        return []
+    scope = scope_of(user)
+    items = [{"label": "Accueil", "url": reverse("home")}]
+    if scope.is_carrier:
+        items.append({"label": "Mes dossiers", "url": reverse("dossiers:list")})
+    if scope.is_departmental_instructor or scope.is_regional_instructor or scope.committee or scope.administrator:
+        items.append({"label": "À instruire", "url": reverse("review:queue")})
+    if scope.committee or scope.administrator:
+        items.append({"label": "Comité", "url": reverse("committee:index")})
+    if user.is_staff:
+        items.append({"label": "Administration", "url": reverse("admin:index")})
+    for item in items:
+        url = item["url"]
+        item["current"] = current_path == url if url == "/" else current_path.startswith(url)
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context):
+    request = context.get("request")
+    if request is None:
+        return []
+    return navigation_for(request.user, request.path)
+
+
+@register.simple_tag
+def status_badge(status: str, small: bool = False):
+    """A DSFR badge for a dossier state (the text says the state: colour is never the only cue)."""
+    label = Status(status).label
+    kind = STATUS_BADGE.get(status, "")
+    classes = "fr-badge fr-badge--no-icon" if not kind else f"fr-badge fr-badge--{kind}"
+    if small:
+        classes += " fr-badge--sm"
+    return format_html('<p class="{}">{}</p>', classes, label)
+
+
+@register.filter
+def euros(value) -> str:
+    """12345.6 → « 12 346 € » (narrow no-break space as thousands separator, French style)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal("1"))
+    return f"{amount:,.0f}".replace(",", "\u202f") + "\u00a0€"
+
+
+@register.filter
+def yes_no(value) -> str:
+    if value is None:
+        return "Non renseigné"
+    return "Oui" if value else "Non"

@@ -1,0 +1,10 @@
+"""The web layer's routes, one include per area."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("logement_accompagne.www.accounts.urls")),
+    path("dossiers/", include(("logement_accompagne.www.dossiers.urls", "dossiers"))),
+    path("instruction/", include(("logement_accompagne.www.review.urls", "review"))),
+    path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),
+]

@@ -1,0 +1,88 @@
+"""Two people acting on one dossier at the same moment, on two real connections."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from logement_accompagne.dossiers import services
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.models import Dossier, Transition
+from logement_accompagne.dossiers.permissions import InvalidTransition
+
+from .conftest import advance
+
+
+def run_together(*calls):
+    """Start every call on its own thread (hence its own database connection) at the same instant."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = ("ok", call())
+        except Exception as error:  # the outcome is what the test looks at
+            outcomes[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.fixture
+def postgres_only(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrence testée sur PostgreSQL seulement (DATABASE_URL=postgres://...)")
+    # A transactional test starts from an empty database: the reference territories come back first.
+    call_command("load_territories", verbosity=0)
+
+
+@pytest.mark.postgres
+def test_two_concurrent_transitions_exactly_one_wins(postgres_only, cast):
+    dossier = advance(cast, Status.DEPARTMENTAL_REVIEW)
+    services.record_departmental_opinion(user=cast.dept, dossier=dossier, relevance="ok", reproducibility="high")
+    first = Dossier.objects.get(pk=dossier.pk)
+    second = Dossier.objects.get(pk=dossier.pk)
+    outcomes = run_together(
+        lambda: services.forward_to_region(user=cast.dept, dossier=first),
+        lambda: services.return_for_completion(user=cast.dept, dossier=second, message="Compléter"),
+    )
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["error", "ok"], outcomes
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, InvalidTransition) and "état" in str(error)
+    dossier.refresh_from_db()
+    assert dossier.status in (Status.REGIONAL_REVIEW, Status.RETURNED)
+    assert Transition.objects.filter(dossier=dossier, from_status=Status.DEPARTMENTAL_REVIEW).count() == 1
+
+
+@pytest.mark.postgres
+def test_two_concurrent_identical_submissions_do_one_thing(postgres_only, cast):
+    dossier = cast.dossier
+    outcomes = run_together(
+        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk)),
+        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk)),
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    assert Transition.objects.filter(dossier=dossier, to_status=Status.SUBMITTED).count() == 1
+
+
+@pytest.mark.postgres
+def test_two_concurrent_opinions_get_distinct_versions(postgres_only, cast):
+    dossier = advance(cast, Status.DEPARTMENTAL_REVIEW)
+    outcomes = run_together(
+        *[
+            (lambda text=text: services.record_departmental_opinion(
+                user=cast.dept, dossier=dossier, relevance=text, reproducibility="medium"))
+            for text in ("A", "B", "C")
+        ]
+    )  # fmt: skip
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert sorted(dossier.departmental_opinions.values_list("version", flat=True)) == [1, 2, 3]
