@@ -26,6 +26,9 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@$(BIN)/python manage.py demo_accounts
+	@# The background worker (e-mails, large imports) lives as long as the server.
+	@$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

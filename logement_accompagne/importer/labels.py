@@ -254,7 +254,6 @@ def match_rest(text: str, tokens: list[Token], position: int, keys: tuple[str, .
     limit = len(tokens)
     index = 0
     matched = 0
-    depth = 0
     while index < len(keys) and position < limit:
         following = _skip_ignorable(tokens, position, limit)
         if following >= limit:
@@ -262,21 +261,21 @@ def match_rest(text: str, tokens: list[Token], position: int, keys: tuple[str, .
         token = tokens[following]
         if token.kind != "word" or (token.line_start and following in core_starts):
             break
-        gap = text[tokens[following - 1].end : token.start] if following else ""
-        before_colon = gap.split(":", 1)[0]
-        depth += before_colon.count("(") - before_colon.count(")")
-        if ":" in gap and depth <= 0:
-            # Words after a colon are an answer unless they repeat the label word for word.
-            nxt = _skip_ignorable(tokens, following + 1, limit)
-            if not (
-                token.key == keys[index]
-                and index + 1 < len(keys)
-                and nxt < limit
-                and tokens[nxt].kind == "word"
-                and tokens[nxt].key == keys[index + 1]
-            ):
-                break
-        depth += gap.count("(") - gap.count(")") - (before_colon.count("(") - before_colon.count(")"))
+        gap_start = tokens[following - 1].end if following else token.start
+        colon = text.find(":", gap_start, token.start)
+        if colon >= 0:
+            inside = text[label_start:colon]
+            if inside.count("(") <= inside.count(")"):
+                # Words after a colon are an answer unless they repeat the label word for word.
+                nxt = _skip_ignorable(tokens, following + 1, limit)
+                if not (
+                    token.key == keys[index]
+                    and index + 1 < len(keys)
+                    and nxt < limit
+                    and tokens[nxt].kind == "word"
+                    and tokens[nxt].key == keys[index + 1]
+                ):
+                    break
         window = keys[index : index + 3]
         if token.key not in window:
             break

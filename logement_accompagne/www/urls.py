@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("logement_accompagne.www.accounts.urls")),
+    # Before "dossiers/" so that the import area is never read as a dossier route.
+    path("dossiers/importer/", include("logement_accompagne.www.imports.urls")),
     path("dossiers/", include(("logement_accompagne.www.dossiers.urls", "dossiers"))),
     path("instruction/", include(("logement_accompagne.www.review.urls", "review"))),
     path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),

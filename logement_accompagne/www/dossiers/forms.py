@@ -1,0 +1,389 @@
+"""The carriers' forms: new dossier, one form per section of the « Présentation synthétique
+du projet », cost and co-funding lines, attachments, co-carrier invitation, messages.
+
+Section forms are plain forms (not ModelForms) built from the model's fields:
+the view hands their values to `services.update_dossier`, which is the only
+writer. Every section form carries the dossier version it was opened on.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
+
+from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
+from logement_accompagne.dossiers.models import Dossier
+from logement_accompagne.dossiers.sections import Section
+from logement_accompagne.organisations.enums import CARRIER_KINDS
+from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.territories.models import Department
+from logement_accompagne.www.forms import DsfrForm, DsfrFormSet, InlineRadioSelect
+
+from . import uploads
+
+# Labels and hints as printed on the paper form (the model's verbose names are shorter).
+LABELS = {
+    "name": ("Nom du projet", ""),
+    "location_text": ("Localisation du projet", "Commune(s), quartier(s), département."),
+    "carriers_text": ("Statut et nom du ou des porteur(s) du projet", "Par exemple : OPH de …, association …"),
+    "summary": ("Descriptif sommaire du projet et objectifs poursuivis", ""),
+    "households": ("Nombre de ménages accompagnés", "Un nombre entier."),
+    "households_approximate": ("Ce nombre de ménages est une estimation", ""),
+    "dalo_eligible": ("Ménages éligibles au DALO", ""),
+    "collective_agreements": ("Ménages relevant des accords collectifs", ""),
+    "pdalpd": ("Ménages relevant globalement des publics cibles du PDALPD", ""),
+    "target_characteristics": (
+        "Caractéristiques des publics cibles",
+        "Typologie des ménages, problématiques rencontrées, ressources.",
+    ),
+    "dwellings": ("Nombre de logements", "Un nombre entier."),
+    "dwellings_approximate": ("Ce nombre de logements est une estimation", ""),
+    "dwellings_text": (
+        "Précisions sur le nombre de logements",
+        "Par exemple « selon les besoins », ou la raison pour laquelle aucune modalité n'est cochée.",
+    ),
+    "housing_typology": ("Typologie des logements", ""),
+    "housing_allocation": ("Modalités de réservation et d'attribution des logements", ""),
+    "housing_location": ("Localisation de l'offre de logements accompagnés", ""),
+    "support_method": (
+        "Méthodologie de réalisation de l'accompagnement",
+        "Étendue de l'accompagnement, méthodes (l'aller vers…), durée et adaptabilité.",
+    ),
+    "support_rental_management": (
+        "Complémentarité avec la gestion locative",
+        "Type de gestion locative : classique ou adaptée.",
+    ),
+    "support_adhesion": ("Démarche mise en place pour favoriser l'adhésion du ménage", ""),
+    "support_offer": ("Modalités de mobilisation de l'offre d'accompagnement existante ou nouvelle", ""),
+    "support_landlord_relation": ("Structuration de la relation bailleur / accompagnateur", ""),
+    "support_needs_fit": ("Adéquation du projet aux besoins spécifiques des publics ciblés par le projet", ""),
+    "partners": (
+        "Partenaires mobilisés",
+        "Exemples : collectivités territoriales, SIAO, associations, coordination entre les organismes…",
+    ),
+    "finance_overview": (
+        "Montage financier",
+        "Description synthétique du plan de financement et de sa solidité financière.",
+    ),
+    "cofunding_text": (
+        "Cofinancements apportés (présentation)",
+        "Apports du conseil départemental, des collectivités territoriales, EPCI et de l'État.",
+    ),
+    "requested_amount_eur": ("Montant demandé à l'appel à projets (en euros)", ""),
+    "fndollts_funded": ("Projet bénéficiant d'un financement à l'investissement du FNDOLLTS", ""),
+    "fndollts_applied": ("Projet ayant candidaté à un appel à projets FNDOLLTS en cours", ""),
+    "duration_text": (
+        "Inscription de la démarche dans la durée",
+        "Les engagements du porteur portent sur une durée de…",
+    ),
+    "duration_months": ("Durée des engagements, en mois", ""),
+    "duration_renewable": ("Engagement renouvelable", ""),
+    "schedule": ("Échéancier de la mise en œuvre du projet", "Étapes et dates prévues."),
+    "departments": (
+        "Département(s) du projet",
+        "Le dossier est instruit par le service de l'État de ce ou ces départements. "
+        "Pour en choisir plusieurs, maintenez la touche Ctrl (ou Cmd) enfoncée.",
+    ),
+    "mobilisation": ("Modalités de mobilisation des logements", "Cochez toutes les modalités prévues."),
+}
+MOBILISATION_FIELDS = tuple(f"mobilisation_{key}" for key in Mobilisation.values)
+TRI_FIELDS = ("dalo_eligible", "collective_agreements", "pdalpd", "fndollts_funded", "fndollts_applied")
+TEXTAREA_ROWS = {"summary": 6, "support_method": 6, "finance_overview": 5}
+
+
+def label_of(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name][0]
+    return str(Dossier._meta.get_field(name).verbose_name).capitalize()
+
+
+class SectionForm(DsfrForm):
+    """One section of the form. Subclasses are built by `section_form_class`."""
+
+    section: Section
+    model_fields: tuple[str, ...] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, dossier: Dossier, **kwargs):
+        self.dossier = dossier
+        if not kwargs.get("data") and not args:
+            kwargs.setdefault("initial", self.initial_from(dossier))
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in LABELS:
+                field.label, hint = LABELS[name]
+                field.help_text = hint or field.help_text
+
+    def initial_from(self, dossier: Dossier) -> dict:
+        initial = {name: getattr(dossier, name) for name in self.model_fields}
+        initial["version"] = dossier.version
+        return initial
+
+    def values(self) -> dict:
+        """The dossier columns this section writes, from the cleaned data."""
+        return {name: self.cleaned_data[name] for name in self.model_fields}
+
+    def service_kwargs(self) -> dict:
+        """Extra arguments of update_dossier (departments, finance lines) for this section."""
+        return {}
+
+
+class LocalisationForm(SectionForm):
+    departments = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def initial_from(self, dossier):
+        initial = super().initial_from(dossier)
+        initial["departments"] = list(dossier.departments.values_list("code", flat=True))
+        return initial
+
+    def service_kwargs(self):
+        return {"department_codes": [department.code for department in self.cleaned_data["departments"]]}
+
+
+class HousingForm(SectionForm):
+    mobilisation = forms.MultipleChoiceField(
+        choices=Mobilisation.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def initial_from(self, dossier):
+        initial = super().initial_from(dossier)
+        initial["mobilisation"] = dossier.mobilisation
+        return initial
+
+    def values(self):
+        values = super().values()
+        chosen = set(self.cleaned_data["mobilisation"])
+        for key in Mobilisation.values:
+            values[f"mobilisation_{key}"] = key in chosen
+        # Boxes saved from this form are known, even when none is ticked.
+        values["mobilisation_known"] = True
+        return values
+
+
+class FinanceForm(SectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap = self.dossier.call.project_cap_eur
+        self.fields["requested_amount_eur"].help_text = (
+            f"Plafond par projet de cet appel : {cap:,.0f} €.".replace(",", "\u202f")
+        )
+
+
+class DurationForm(SectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.dossier.call
+        self.fields["duration_months"].help_text = (
+            f"Entre {call.min_duration_months} et {call.max_duration_months} mois pour cet appel."
+        )
+
+
+FORM_BASES = {"localisation": LocalisationForm, "logements": HousingForm, "financement": FinanceForm,
+              "duree": DurationForm}  # fmt: skip
+
+
+def _widget_for(name: str, formfield: forms.Field) -> forms.Widget | None:
+    if name in TRI_FIELDS:
+        return InlineRadioSelect(choices=formfield.choices)
+    if isinstance(formfield.widget, forms.Textarea):
+        return forms.Textarea(attrs={"rows": TEXTAREA_ROWS.get(name, 4)})
+    return None
+
+
+def section_form_class(section: Section) -> type[SectionForm]:
+    base = FORM_BASES.get(section.slug, SectionForm)
+    model_fields = tuple(name for name in section.fields if name not in MOBILISATION_FIELDS)
+    fields = forms.fields_for_model(Dossier, fields=model_fields)
+    attrs: dict = {"section": section, "model_fields": model_fields}
+    for name, formfield in fields.items():
+        widget = _widget_for(name, formfield)
+        if widget is not None:
+            formfield.widget = widget
+        formfield.required = False
+        attrs[name] = formfield
+    form_class = type(f"{section.slug.capitalize()}SectionForm", (base,), attrs)
+    # Put the grouped checkboxes where the paper form has them: first in « Logements ».
+    if section.slug == "logements":
+        order = ["mobilisation", *model_fields, "version"]
+        form_class.field_order = order
+    return form_class
+
+
+# --- finance lines ---------------------------------------------------------------------------
+
+
+class CostLineForm(DsfrForm):
+    kind = forms.ChoiceField(label="Poste de coût", choices=[("", "Choisir un poste"), *CostKind.choices],
+                             required=False)  # fmt: skip
+    amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
+                                    decimal_places=2, required=False)  # fmt: skip
+    basis = forms.ChoiceField(label="Assiette", choices=CostBasis.choices, initial=CostBasis.UNKNOWN)
+    period = forms.ChoiceField(label="Période", choices=CostPeriod.choices, initial=CostPeriod.UNKNOWN)
+    text = forms.CharField(label="Tel qu'écrit, précisions", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        if not data.get("kind") and (data.get("amount_eur") is not None or data.get("text")):
+            self.add_error("kind", "Choisissez le poste de ce coût.")
+        return data
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or data.get("DELETE") or not data.get("kind"):
+            return None
+        return {key: data[key] for key in ("kind", "amount_eur", "basis", "period", "text")}
+
+
+class CofundingLineForm(DsfrForm):
+    funder = forms.CharField(label="Financeur", required=False, max_length=500)
+    amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
+                                    decimal_places=2, required=False)  # fmt: skip
+    status = forms.ChoiceField(label="État", choices=CofundingStatus.choices, initial=CofundingStatus.UNKNOWN)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("DELETE") and not data.get("funder") and data.get("amount_eur") is not None:
+            self.add_error("funder", "Indiquez le financeur de ce montant.")
+        return data
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or data.get("DELETE") or not data.get("funder"):
+            return None
+        return {key: data[key] for key in ("funder", "amount_eur", "status")}
+
+
+class CostLineFormSet(DsfrFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        kinds = [form.cleaned_data.get("kind") for form in self.forms if form.line()]
+        if len(kinds) != len(set(kinds)):
+            raise forms.ValidationError("Chaque poste de coût ne peut figurer qu'une fois.")
+
+    def lines(self) -> list[dict]:
+        return [line for form in self.forms if (line := form.line())]
+
+
+class CofundingLineFormSet(DsfrFormSet):
+    def lines(self) -> list[dict]:
+        return [line for form in self.forms if (line := form.line())]
+
+
+CostLines = formset_factory(CostLineForm, formset=CostLineFormSet, extra=1, can_delete=True, max_num=len(CostKind),
+                            validate_max=True)  # fmt: skip
+CofundingLines = formset_factory(CofundingLineForm, formset=CofundingLineFormSet, extra=1, can_delete=True,
+                                 max_num=30, validate_max=True)  # fmt: skip
+COST_PREFIX, COFUNDING_PREFIX = "cout", "cofinancement"
+
+
+def cost_initial(dossier: Dossier) -> list[dict]:
+    return [
+        {"kind": line.kind, "amount_eur": line.amount_eur, "basis": line.basis, "period": line.period,
+         "text": line.text}
+        for line in dossier.cost_lines.all()
+    ]  # fmt: skip
+
+
+def cofunding_initial(dossier: Dossier) -> list[dict]:
+    return [
+        {"funder": line.funder, "amount_eur": line.amount_eur, "status": line.status}
+        for line in dossier.cofunding_lines.all()
+    ]
+
+
+# --- other carrier forms ---------------------------------------------------------------------
+
+
+class NewDossierForm(DsfrForm):
+    call = forms.ModelChoiceField(
+        label="Appel à projets", queryset=Call.objects.none(), empty_label="Choisir un appel ouvert"
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation qui dépose le dossier", queryset=Organisation.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label="Nom du projet", max_length=500, help_text="Vous pourrez le modifier ensuite.")
+
+    def __init__(self, *args, calls, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+        self.fields["organisation"].queryset = organisations
+        if len(calls) == 1:
+            self.fields["call"].initial = calls[0].pk
+
+
+class ConfirmForm(DsfrForm):
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=2000,
+        help_text="Facultatif : il figurera dans l'historique du dossier.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MessageForm(DsfrForm):
+    body = forms.CharField(label="Votre message", max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CarrierInviteForm(DsfrForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation partenaire",
+        queryset=Organisation.objects.none(),
+        empty_label="Choisir une organisation",
+        help_text="Ses membres pourront consulter et compléter le dossier avec vous.",
+    )
+
+    def __init__(self, *args, dossier: Dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(kind__in=CARRIER_KINDS)
+            .exclude(carrier_links__dossier=dossier)
+            .select_related("department")
+            .order_by("name")
+        )
+        self.fields["organisation"].label_from_instance = lambda organisation: (
+            f"{organisation.name} — {organisation.get_kind_display()}"
+            + (f" ({organisation.department.name})" if organisation.department_id else "")
+        )
+
+
+class AttachmentForm(DsfrForm):
+    file = forms.FileField(label="Fichier", help_text="")
+    description = forms.CharField(label="Description", required=False, max_length=255,
+                                  help_text="Facultatif. Par exemple : « Budget prévisionnel 2026 ».")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"Taille maximale : {filesizeformat(settings.MAX_UPLOAD_BYTES)}. "
+            f"Formats acceptés : {uploads.ACCEPTED_LABEL}."
+        )
+        self.fields["file"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The size is known from the upload handler: refuse before reading a byte of content.
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier est trop volumineux ({filesizeformat(upload.size)}) : "
+                f"la taille maximale est de {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("Le fichier est vide.")
+        content = upload.read()
+        try:
+            self.detected = uploads.detect(content)
+        except uploads.Refused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+        self.content = content
+        return upload

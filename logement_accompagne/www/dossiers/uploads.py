@@ -1,0 +1,105 @@
+"""What an uploaded attachment really is, judged by its content (never by its name).
+
+Accepted: PDF, PNG, JPEG, plain text in UTF-8, and the zip-based office formats
+(Word .docx, Excel .xlsx, OpenDocument text .odt), recognised by the part that
+names their type inside the archive. Archives are inspected without being
+decompressed wholesale, and refused when they look like a zip bomb.
+"""
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+ACCEPTED_LABEL = "PDF, Word (.docx), OpenDocument (.odt), Excel (.xlsx), PNG, JPEG, texte"
+ACCEPT_ATTRIBUTE = ".pdf,.docx,.odt,.xlsx,.png,.jpg,.jpeg,.txt"
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT = "application/vnd.oasis.opendocument.text"
+
+MAX_ZIP_ENTRIES = 5000
+MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_PART_BYTES = 1024 * 1024
+
+
+class Refused(ValueError):
+    """The content is not an accepted type (message in French, for the person)."""
+
+
+@dataclass(frozen=True)
+class Detected:
+    content_type: str
+    label: str
+
+
+def detect(content: bytes) -> Detected:
+    if content.startswith(b"%PDF-"):
+        return Detected("application/pdf", "PDF")
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Detected("image/png", "image PNG")
+    if content.startswith(b"\xff\xd8\xff"):
+        return Detected("image/jpeg", "image JPEG")
+    if content.startswith(b"PK\x03\x04"):
+        return _office_document(content)
+    if _is_utf8_text(content):
+        return Detected("text/plain; charset=utf-8", "texte")
+    raise Refused(f"Ce type de fichier n'est pas accepté. Formats acceptés : {ACCEPTED_LABEL}.")
+
+
+def _is_utf8_text(content: bytes) -> bool:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    allowed_controls = {"\t", "\n", "\r", "\f"}
+    return not any(ord(char) < 32 and char not in allowed_controls for char in text)
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise Refused("Le fichier est une archive suspecte : il a été refusé.")
+    with archive.open(info) as part:
+        return part.read(MAX_PART_BYTES + 1)
+
+
+def _office_document(content: bytes) -> Detected:
+    not_office = Refused(
+        "Ce fichier est une archive zip qui n'est pas un document Word, Excel ou OpenDocument : "
+        "il n'est pas accepté."
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise Refused("Le fichier est endommagé : il ne peut pas être lu.") from error
+    with archive:
+        uncompressed = sum(entry.file_size for entry in entries)
+        compressed = sum(entry.compress_size for entry in entries) or 1
+        if (
+            len(entries) > MAX_ZIP_ENTRIES
+            or uncompressed > MAX_ZIP_UNCOMPRESSED
+            or uncompressed / compressed > MAX_ZIP_RATIO
+        ):
+            raise Refused("Le fichier est une archive suspecte : il a été refusé.")
+        try:
+            mimetype = _read_part(archive, "mimetype")
+            if mimetype is not None:
+                if mimetype.strip() == ODT.encode():
+                    return Detected(ODT, "document OpenDocument")
+                raise not_office
+            types = _read_part(archive, "[Content_Types].xml")
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, zlib.error) as error:
+            raise Refused("Le fichier est endommagé : il ne peut pas être lu.") from error
+    if types is None:
+        raise not_office
+    if b"wordprocessingml.document.main+xml" in types:
+        return Detected(DOCX, "document Word")
+    if b"spreadsheetml.sheet.main+xml" in types:
+        return Detected(XLSX, "classeur Excel")
+    raise not_office

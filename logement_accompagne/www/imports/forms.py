@@ -1,0 +1,102 @@
+"""Forms of the import area: the upload, and the review of what the parser understood."""
+
+from django import forms
+from django.conf import settings
+
+from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
+from logement_accompagne.dossiers.enums import Mobilisation
+from logement_accompagne.dossiers.models import Dossier
+from logement_accompagne.organisations.models import Organisation
+
+
+class UploadForm(forms.Form):
+    call = forms.ModelChoiceField(label="Appel à projets", queryset=Call.objects.none(), empty_label=None)
+    organisation = forms.ModelChoiceField(
+        label="Organisation porteuse", queryset=Organisation.objects.none(), empty_label=None
+    )
+    document = forms.FileField(
+        label="Document rempli",
+        help_text="Word (.docx, .doc), OpenDocument (.odt), PDF ou texte (.txt, .md). "
+        f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus.",
+    )
+
+    def __init__(self, *args, calls, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+        self.fields["organisation"].queryset = organisations
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        # The size is known from the upload headers: refused before any byte is parsed.
+        if document.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse la taille maximale de {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo."
+            )
+        if document.size == 0:
+            raise forms.ValidationError("Le fichier est vide.")
+        return document
+
+
+def _get(document: dict, dotted: str):
+    value = document
+    for part in dotted.split("."):
+        value = value[part]
+    return value
+
+
+def _set(document: dict, dotted: str, value) -> None:
+    *parents, last = dotted.split(".")
+    node = document
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+class ReviewForm(forms.Form):
+    """One editable field per scalar value of the canonical document, labelled as on the paper form."""
+
+    def __init__(self, *args, canonical: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.canonical = canonical
+        for key, column in SCALAR_FIELDS.items():
+            model_field = Dossier._meta.get_field(column)
+            form_field = model_field.formfield(required=False)
+            if isinstance(form_field, forms.CharField) and not model_field.choices:
+                form_field.widget = forms.Textarea(attrs={"rows": 3})
+                form_field.strip = True
+            form_field.label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
+            form_field.initial = _get(canonical, key)
+            self.fields[key] = form_field
+        self.fields["housing.mobilisation"] = forms.MultipleChoiceField(
+            label="Modalités de mobilisation des logements",
+            choices=Mobilisation.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            initial=_get(canonical, "housing.mobilisation"),
+        )
+        self.fields["location.department_codes"] = forms.CharField(
+            label="Départements (codes INSEE séparés par des virgules)",
+            required=False,
+            initial=", ".join(_get(canonical, "location.department_codes")),
+        )
+
+
+    def reviewed_document(self) -> dict:
+        """The canonical document with the person's corrections applied."""
+        import copy
+
+        document = copy.deepcopy(self.canonical)
+        for key in SCALAR_FIELDS:
+            value = self.cleaned_data.get(key)
+            if isinstance(self.fields[key], forms.CharField) and value is None:
+                value = ""
+            if key == "finance.requested_amount_eur" and value is not None:
+                value = float(value) if value != int(value) else int(value)
+            if isinstance(self.fields[key], forms.BooleanField):
+                value = bool(value)
+            _set(document, key, value)
+        _set(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
+        codes = [code.strip().upper() for code in (self.cleaned_data.get("location.department_codes") or "").split(",")]
+        _set(document, "location.department_codes", [code for code in codes if code])
+        return document

@@ -1,0 +1,92 @@
+"""« Importer un dossier existant » : upload, review of what was understood, confirmation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
+from logement_accompagne.importer import jobs
+from logement_accompagne.importer.models import ImportJob
+from logement_accompagne.organisations.selectors import carrier_organisations_of
+
+from .forms import ReviewForm, UploadForm
+
+
+def _open_calls():
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return Call.objects.filter(Q(opens_on__lte=today) & Q(closes_on__gte=today)).order_by("-year")
+
+
+def _breadcrumb(current: str) -> dict:
+    return {"links": [{"url": reverse("home"), "title": "Accueil"}], "current": current}
+
+
+@login_required
+def upload(request):
+    organisations = carrier_organisations_of(request.user)
+    if not organisations.exists():
+        raise PermissionDenied("Seuls les porteurs de projet peuvent importer un dossier.")
+    form = UploadForm(request.POST or None, request.FILES or None, calls=_open_calls(), organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        job = ImportJob(
+            uploaded_by=request.user,
+            organisation=form.cleaned_data["organisation"],
+            call=form.cleaned_data["call"],
+            original_name=document.name[:255],
+            size_bytes=document.size,
+        )
+        job.file.save(f"{job.pk}", document, save=False)
+        job.save()
+        jobs.start(job)
+        return redirect("imports:review", job_id=job.pk)
+    return render(
+        request,
+        "www/imports/upload.html",
+        {"form": form, "title": "Importer un dossier existant", "breadcrumb_data": _breadcrumb("Importer un dossier")},
+    )
+
+
+def _field_rows(form: ReviewForm, sources: dict):
+    for name in form.fields:
+        yield {"field": form[name], "source": sources.get(name, "")}
+
+
+@login_required
+def review(request, job_id):
+    job = get_object_or_404(ImportJob.objects.select_related("call", "organisation"), pk=job_id)
+    if job.uploaded_by_id != request.user.pk:
+        raise Http404  # an import is private to the person who uploaded it
+    context = {"job": job, "title": f"Import de « {job.original_name} »",
+               "breadcrumb_data": _breadcrumb("Vérifier l'import")}  # fmt: skip
+    if job.state == ImportJob.State.CONFIRMED:
+        return redirect("dossiers:detail", pk=job.dossier_id) if job.dossier_id else redirect("home")
+    if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
+        return render(request, "www/imports/progress.html", context)
+    if job.state == ImportJob.State.FAILED:
+        return render(request, "www/imports/failed.html", context, status=422)
+    form = ReviewForm(request.POST or None, canonical=job.canonical)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = jobs.confirm(job, form.reviewed_document())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Le brouillon a été créé à partir du document. Vérifiez-le puis déposez-le.")
+            return redirect("dossiers:detail", pk=dossier.pk)
+    context.update(
+        form=form,
+        rows=list(_field_rows(form, job.sources or {})),
+        unmapped=(job.canonical or {}).get("unmapped", []),
+        money_keys=[key for key in ("finance.diagnostic_cost", "finance.support_cost",
+                                    "finance.rental_management_cost", "finance.global_cost")],  # fmt: skip
+        scalar_count=len(SCALAR_FIELDS),
+    )
+    return render(request, "www/imports/review.html", context)

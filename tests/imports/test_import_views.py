@@ -1,0 +1,122 @@
+"""« Importer un dossier existant » through the web: upload, review, confirm."""
+
+import pytest
+from django.urls import reverse
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.models import Dossier
+from logement_accompagne.importer.models import ImportJob
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+FORM_TEXT = """Présentation synthétique du projet
+Localisation du projet : Orléans (45)
+Nom du projet : Prévenir l'impayé
+Statut et nom du ou des porteur(s) du projet : OPH Logem Test et association AHU
+Descriptif sommaire du projet et objectifs poursuivis : Traitement précoce des impayés de loyer.
+Nombre de ménages accompagnés : 20
+Nombre de logements : 18
+Partenaires mobilisés - exemples : collectivités territoriales, SIAO, associations, coordination entre les organismes, … : SIAO, CCAS
+Coût de l'accompagnement par ménage : 1440 € à l'année
+"""
+
+
+@pytest.fixture
+def carrier(db):
+    factories.CallFactory(slug="aap-ouvert")
+    return factories.carrier_user(factories.OrganisationFactory(name="Logem Test", kind="oph"))
+
+
+def upload(client, content: bytes, name="projet.txt"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from logement_accompagne.calls.models import Call
+    from logement_accompagne.organisations.models import Organisation
+
+    return client.post(
+        reverse("imports:upload"),
+        {
+            "call": Call.objects.get(slug="aap-ouvert").pk,
+            "organisation": Organisation.objects.get(name="Logem Test").pk,
+            "document": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+def test_upload_review_and_confirm_create_a_draft_with_the_original_attached(client, carrier):
+    client.force_login(carrier)
+    response = upload(client, FORM_TEXT.encode("utf-8"))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("imports:review", args=[job.pk])
+    page = client.get(response.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Vérifier ce que la plateforme a compris" in html
+    assert "Prévenir l&#x27;impayé" in html or "Prévenir l'impayé" in html
+    # The person corrects one value before confirming.
+    form = page.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    data["target_public.households"] = "22"
+    confirmed = client.post(response.url, data)
+    dossier = Dossier.objects.get()
+    assert confirmed.status_code == 302
+    assert dossier.status == Status.DRAFT and dossier.imported
+    assert dossier.name == "Prévenir l'impayé" and dossier.households == 22
+    assert dossier.carrier_links.filter(organisation__name="Logem Test").exists()
+    assert dossier.attachments.get().original_name == "projet.txt"
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CONFIRMED and job.dossier == dossier
+    # Confirming twice (double click) creates nothing more.
+    client.post(reverse("imports:review", args=[job.pk]), data)
+    assert Dossier.objects.count() == 1
+
+
+def test_unreadable_file_gets_a_clear_french_message(client, carrier):
+    client.force_login(carrier)
+    response = upload(client, b"\x00\x01\x02garbage" * 50, name="dossier.docx")
+    page = client.get(response.url)
+    assert page.status_code == 422
+    assert "n'a pas pu être lu" in page.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_too_large_file_is_refused_before_reading(client, carrier, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    client.force_login(carrier)
+    response = upload(client, b"x" * 2000)
+    assert response.status_code == 200
+    assert "taille maximale" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_large_files_are_parsed_in_the_background_with_progress(client, carrier, settings, monkeypatch):
+    from logement_accompagne.importer import jobs
+
+    monkeypatch.setattr(jobs, "INLINE_LIMIT_BYTES", 10)
+    enqueued = []
+    monkeypatch.setattr(jobs.parse_in_background, "enqueue", lambda job_id: enqueued.append(job_id))
+    client.force_login(carrier)
+    with_commit = upload(client, FORM_TEXT.encode("utf-8"))
+    job = ImportJob.objects.get()
+    page = client.get(with_commit.url)
+    assert "Lecture du document en cours" in page.content.decode()
+    jobs.run(job.pk)  # what the worker does
+    page = client.get(with_commit.url)
+    assert "Vérifier ce que la plateforme a compris" in page.content.decode()
+
+
+def test_only_carriers_import_and_only_the_uploader_sees_the_review(client, carrier):
+    instructor = factories.departmental_instructor("45")
+    client.force_login(instructor)
+    assert client.get(reverse("imports:upload")).status_code == 403
+    client.force_login(carrier)
+    response = upload(client, FORM_TEXT.encode("utf-8"))
+    other = factories.carrier_user(factories.OrganisationFactory(name="Autre"))
+    client.force_login(other)
+    assert client.get(response.url).status_code == 404
