@@ -12,11 +12,30 @@ import re
 from dataclasses import dataclass, field
 
 _CODE_IN_BRACKETS = re.compile(r"\(\s*(\d{2,3}|2[AaBb])\s*\)")
-_CODE_AFTER_WORD = re.compile(r"\b(?:d[ée]partements?|dpt|d[ée]p\.?)\s*(?:n°|no|numéro)?\s*:?\s*(\d{2,3}|2[AB])\b",
-                              re.I)  # fmt: skip
+_CODE_AFTER_WORD = re.compile(
+    r"\b(?:d[ée]partements?|dpt|d[ée]p\.?)\s*(?:n°|no|numéro)?\s*:?\s*(\d{2,3}|2[AB])\b", re.I
+)
 _POSTCODE = re.compile(r"(?<![\d\s.,])(?<!\d )\b(\d{5})\b(?![.,]?\d)")
-_DEMONYM_SUFFIXES = ("iennes", "ienne", "iens", "ien", "aises", "aise", "ais", "oises", "oise", "ois", "aines",
-                     "aine", "ains", "ain", "ines", "ine", "ins", "in")  # fmt: skip
+_DEMONYM_SUFFIXES = (
+    "iennes",
+    "ienne",
+    "iens",
+    "ien",
+    "aises",
+    "aise",
+    "ais",
+    "oises",
+    "oise",
+    "ois",
+    "aines",
+    "aine",
+    "ains",
+    "ain",
+    "ines",
+    "ine",
+    "ins",
+    "in",
+)
 _DEMONYM_ENDINGS = ("s", "", "e", "es", "x")
 _DEMONYM_MIN_POPULATION = 20_000
 
@@ -92,7 +111,9 @@ def _from_demonyms(cog, text: str) -> list[str]:
                 continue
             stem = word[: -len(suffix)]
             for ending in _DEMONYM_ENDINGS:
-                found = [c for c in cog.communes_named(stem + ending) if c.population >= _DEMONYM_MIN_POPULATION]
+                found = [
+                    c for c in cog.communes_named(stem + ending) if c.population >= _DEMONYM_MIN_POPULATION
+                ]
                 if len(found) == 1 and found[0].department_code not in codes:
                     codes.append(found[0].department_code)
             break
@@ -137,8 +158,9 @@ def _from_carrier_names(cog, carriers_text: str, organisations: list[dict]) -> l
     return codes
 
 
-def detect_departments(place_texts: list[str], carriers_text: str, organisations: list[dict],
-                       other_texts: list[str]) -> DepartmentGuess:  # fmt: skip
+def detect_departments(
+    place_texts: list[str], carriers_text: str, organisations: list[dict], other_texts: list[str]
+) -> DepartmentGuess:
     """The project's department codes, trying the place fields first, then the carriers, then the rest.
 
     ``place_texts``: "Localisation du projet" then "Localisation de l'offre"; ``other_texts``: name
@@ -147,7 +169,9 @@ def detect_departments(place_texts: list[str], carriers_text: str, organisations
     guess = DepartmentGuess()
     cog = _cog()
     if cog is None:
-        guess.warnings.append("Référentiel des territoires indisponible : département à renseigner à la main.")
+        guess.warnings.append(
+            "Référentiel des territoires indisponible : département à renseigner à la main."
+        )
         return guess
     pending_warning = None
     for text in place_texts:
@@ -174,7 +198,9 @@ def detect_departments(place_texts: list[str], carriers_text: str, organisations
         codes, source, warning = _from_place_text(cog, text)
         if len(codes) == 1:
             guess.codes, guess.source = codes, f"{source} (descriptif)"
-            guess.warnings.append(f"Département {codes[0]} déduit du nom ou du descriptif du projet : à vérifier.")
+            guess.warnings.append(
+                f"Département {codes[0]} déduit du nom ou du descriptif du projet : à vérifier."
+            )
             return guess
     guess.warnings.append("Département non déterminé d'après la localisation : à renseigner à la main.")
     return guess

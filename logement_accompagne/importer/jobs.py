@@ -68,7 +68,10 @@ def confirm(job: ImportJob, canonical: dict):
     with locked.file.open("rb") as handle:
         content = handle.read()
     dossier = create_draft_from_canonical(
-        canonical, call=locked.call, created_by=locked.uploaded_by, original_file=(locked.original_name, content)
+        canonical,
+        call=locked.call,
+        created_by=locked.uploaded_by,
+        original_file=(locked.original_name, content),
     )
     if not dossier.carrier_links.filter(organisation=locked.organisation).exists():
         DossierCarrier.objects.create(

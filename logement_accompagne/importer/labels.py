@@ -21,7 +21,8 @@ class Option:
     core: int = 1
 
     @property
-    def keys(self) -> list[str]:
+    def keys(self) -> tuple[str, ...]:
+        """Comparison keys of the printed option."""
         return keys_of(self.text)
 
 
@@ -45,6 +46,7 @@ class Label:
 
     @property
     def printed(self) -> str:
+        """The label as printed on the current form."""
         return self.texts[0]
 
 
@@ -60,107 +62,268 @@ VERDICT = (Option("favourable", "Favorable"), Option("unfavourable", "Défavorab
 
 LABELS: tuple[Label, ...] = (
     Label(None, ("Présentation synthétique du projet",), "heading", core=3, whole_line=True),
-    Label(None, ("Mise en place de 10 000 logements HLM accompagnés", "Mise en place de 10000 logements HLM accompagnés"),
-          "heading", core=6, whole_line=True),  # fmt: skip
+    Label(
+        None,
+        (
+            "Mise en place de 10 000 logements HLM accompagnés",
+            "Mise en place de 10000 logements HLM accompagnés",
+        ),
+        "heading",
+        core=6,
+        whole_line=True,
+    ),
     Label("location.text", ("Localisation du projet",), core=3, short="Localisation"),
     Label("name", ("Nom du projet", "Intitulé du projet", "Titre du projet"), core=3, short="Nom du projet"),
-    Label("carriers.text", ("Statut et nom du ou des porteur(s) du projet", "Porteur(s) du projet"),
-          core=4, variant_cores=(4, 3), short="Porteurs"),  # fmt: skip
-    Label("summary", ("Descriptif sommaire du projet et objectifs poursuivis", "Description sommaire du projet"),
-          core=2, short="Descriptif"),  # fmt: skip
+    Label(
+        "carriers.text",
+        ("Statut et nom du ou des porteur(s) du projet", "Porteur(s) du projet"),
+        core=4,
+        variant_cores=(4, 3),
+        short="Porteurs",
+    ),
+    Label(
+        "summary",
+        ("Descriptif sommaire du projet et objectifs poursuivis", "Description sommaire du projet"),
+        core=2,
+        short="Descriptif",
+    ),
     Label(None, ("Publics cibles du projet",), "heading", core=4, whole_line=True),
-    Label("target_public.households", ("Nombre de ménages accompagnés",), "count", core=3,
-          short="Nombre de ménages"),  # fmt: skip
-    Label("target_public.dalo_eligible", ("Ménages éligibles au DALO", "Éligibles au DALO"), "tri",
-          options=YES_NO, variant_cores=(4, 3), short="DALO"),  # fmt: skip
-    Label("target_public.collective_agreements", ("ou des accords collectifs", "accords collectifs"), "tri",
-          options=YES_NO, variant_cores=(4, 2), short="Accords collectifs"),  # fmt: skip
-    Label("target_public.pdalpd", (
-        "ou relevant globalement des publics cibles du PDALPD",
-        "relevant globalement des publics cibles du PDALPD",
-        "ou relevant globalement des publics cibles du PDALHPD",
-        "publics cibles du PDALPD",
-        "publics cibles du PDALHPD",
-    ), "tri", options=YES_NO, variant_cores=(4, 3, 4, 4, 4), short="PDALPD"),  # fmt: skip
-    Label("target_public.characteristics", (
-        "Caractéristiques des publics cibles (typologie des ménages, problématiques rencontrées, ressources)",
-        "Caractéristiques du public",
-    ), core=4, variant_cores=(4, 3), short="Caractéristiques des publics"),  # fmt: skip
-    Label("housing.mobilisation", ("Modalités de mobilisation des logements",), "mobilisation", core=5,
-          options=MOBILISATION, short="Mobilisation des logements"),  # fmt: skip
+    Label(
+        "target_public.households",
+        ("Nombre de ménages accompagnés",),
+        "count",
+        core=3,
+        short="Nombre de ménages",
+    ),
+    Label(
+        "target_public.dalo_eligible",
+        ("Ménages éligibles au DALO", "Éligibles au DALO"),
+        "tri",
+        options=YES_NO,
+        variant_cores=(4, 3),
+        short="DALO",
+    ),
+    Label(
+        "target_public.collective_agreements",
+        ("ou des accords collectifs", "accords collectifs"),
+        "tri",
+        options=YES_NO,
+        variant_cores=(4, 2),
+        short="Accords collectifs",
+    ),
+    Label(
+        "target_public.pdalpd",
+        (
+            "ou relevant globalement des publics cibles du PDALPD",
+            "relevant globalement des publics cibles du PDALPD",
+            "ou relevant globalement des publics cibles du PDALHPD",
+            "publics cibles du PDALPD",
+            "publics cibles du PDALHPD",
+        ),
+        "tri",
+        options=YES_NO,
+        variant_cores=(4, 3, 4, 4, 4),
+        short="PDALPD",
+    ),
+    Label(
+        "target_public.characteristics",
+        (
+            "Caractéristiques des publics cibles (typologie des ménages, problématiques rencontrées, ressources)",
+            "Caractéristiques du public",
+        ),
+        core=4,
+        variant_cores=(4, 3),
+        short="Caractéristiques des publics",
+    ),
+    Label(
+        "housing.mobilisation",
+        ("Modalités de mobilisation des logements",),
+        "mobilisation",
+        core=5,
+        options=MOBILISATION,
+        short="Mobilisation des logements",
+    ),
     Label("housing.dwellings", ("Nombre de logements",), "count", core=3, short="Nombre de logements"),
     Label("housing.typology", ("Typologie des logements",), core=3, short="Typologie"),
-    Label("housing.allocation", ("Modalités de réservation et d'attribution des logements",), core=3,
-          short="Réservation et attribution"),  # fmt: skip
-    Label("housing.location", ("Localisation de l'offre de logements accompagnés",), core=4,
-          short="Localisation de l'offre"),  # fmt: skip
+    Label(
+        "housing.allocation",
+        ("Modalités de réservation et d'attribution des logements",),
+        core=3,
+        short="Réservation et attribution",
+    ),
+    Label(
+        "housing.location",
+        ("Localisation de l'offre de logements accompagnés",),
+        core=4,
+        short="Localisation de l'offre",
+    ),
     Label(None, ("Accompagnement",), "heading", core=1, whole_line=True),
-    Label("support.method", (
-        "Méthodologie de réalisation de l'accompagnement (étendue de l'accompagnement et objectifs visés, "
-        "méthodes - l'aller vers, autres…-, durée et adaptabilité)",
-        "Méthodologie de l'accompagnement",
-    ), core=3, variant_cores=(3, 4), short="Méthodologie"),  # fmt: skip
-    Label("support.rental_management", (
-        "Complémentarité avec la gestion locative (type de gestion locative : classique ou adaptée)",
-    ), core=3, short="Gestion locative"),  # fmt: skip
-    Label("support.adhesion", ("Démarche mise en place pour favoriser l'adhésion du ménage",), core=4,
-          short="Adhésion du ménage"),  # fmt: skip
-    Label("support.offer", ("Modalités de mobilisation de l'offre d'accompagnement existante ou nouvelle",),
-          core=5, short="Offre d'accompagnement"),  # fmt: skip
-    Label("support.landlord_relation", ("Structuration de la relation bailleur/accompagnateur",), core=4,
-          short="Relation bailleur/accompagnateur"),  # fmt: skip
-    Label("support.needs_fit", ("Adéquation du projet aux besoins spécifiques des publics ciblés par le projet",),
-          core=3, short="Adéquation aux besoins"),  # fmt: skip
+    Label(
+        "support.method",
+        (
+            "Méthodologie de réalisation de l'accompagnement (étendue de l'accompagnement et objectifs visés, "
+            "méthodes - l'aller vers, autres…-, durée et adaptabilité)",
+            "Méthodologie de l'accompagnement",
+        ),
+        core=3,
+        variant_cores=(3, 4),
+        short="Méthodologie",
+    ),
+    Label(
+        "support.rental_management",
+        ("Complémentarité avec la gestion locative (type de gestion locative : classique ou adaptée)",),
+        core=3,
+        short="Gestion locative",
+    ),
+    Label(
+        "support.adhesion",
+        ("Démarche mise en place pour favoriser l'adhésion du ménage",),
+        core=4,
+        short="Adhésion du ménage",
+    ),
+    Label(
+        "support.offer",
+        ("Modalités de mobilisation de l'offre d'accompagnement existante ou nouvelle",),
+        core=5,
+        short="Offre d'accompagnement",
+    ),
+    Label(
+        "support.landlord_relation",
+        ("Structuration de la relation bailleur/accompagnateur",),
+        core=4,
+        short="Relation bailleur/accompagnateur",
+    ),
+    Label(
+        "support.needs_fit",
+        ("Adéquation du projet aux besoins spécifiques des publics ciblés par le projet",),
+        core=3,
+        short="Adéquation aux besoins",
+    ),
     Label(None, ("Partenariat",), "heading", core=1, whole_line=True),
-    Label("partnership.partners", (
-        "Partenaires mobilisés - exemples : collectivités territoriales, SIAO, associations, coordination "
-        "entre les organismes, …",
-    ), core=2, short="Partenaires"),  # fmt: skip
-    Label("finance.overview", (
-        "Montage financier (solidité financière du plan de financement et d'exploitation du projet, "
-        "optimisation des coûts)",
-    ), core=2, short="Montage financier"),  # fmt: skip
-    Label("finance.diagnostic_cost", ("Coût du diagnostic de la situation des ménages par rapport au logement",),
-          "money", core=3, short="Coût du diagnostic"),  # fmt: skip
-    Label("finance.support_cost", ("Coût de l'accompagnement par ménage",), "money", core=4,
-          short="Coût de l'accompagnement"),  # fmt: skip
-    Label("finance.rental_management_cost", (
-        "Coût interne ou externe de la gestion locative adaptée par logement",
-        "Coût de la gestion locative adaptée par logement",
-    ), "money", core=3, variant_cores=(3, 4), short="Coût de la gestion locative"),  # fmt: skip
-    Label("finance.global_cost", (
-        "Coût global en cas d'offre intégrée gestion locative adaptée + l'accompagnement par ménage",
-    ), "money", core=2, short="Coût global"),  # fmt: skip
-    Label("finance.cofunding_text", (
-        "Cofinancements apportés (apports du CG, des collectivités territoriales, EPCI et Etat)",
-        "Co-financements apportés (apports du CG, des collectivités territoriales, EPCI et Etat)",
-    ), core=2, variant_cores=(2, 3), short="Cofinancements"),  # fmt: skip
-    Label("finance.fndollts_funded", (
-        "En cas de création d'offre nouvelle, projet bénéficiant d'un financement à l'investissement du FNDOLLTS",
-        "projet bénéficiant d'un financement à l'investissement du FNDOLLTS",
-    ), "tri", options=YES_NO, variant_cores=(4, 3), short="Financement FNDOLLTS"),  # fmt: skip
-    Label("finance.fndollts_applied", (
-        "ou en ayant candidaté à un appel à projets en cours",
-        "en ayant candidaté à un appel à projets en cours",
-    ), "tri", options=YES_NO, variant_cores=(4, 3), short="Candidature FNDOLLTS"),  # fmt: skip
+    Label(
+        "partnership.partners",
+        (
+            "Partenaires mobilisés - exemples : collectivités territoriales, SIAO, associations, coordination "
+            "entre les organismes, …",
+        ),
+        core=2,
+        short="Partenaires",
+    ),
+    Label(
+        "finance.overview",
+        (
+            "Montage financier (solidité financière du plan de financement et d'exploitation du projet, "
+            "optimisation des coûts)",
+        ),
+        core=2,
+        short="Montage financier",
+    ),
+    Label(
+        "finance.diagnostic_cost",
+        ("Coût du diagnostic de la situation des ménages par rapport au logement",),
+        "money",
+        core=3,
+        short="Coût du diagnostic",
+    ),
+    Label(
+        "finance.support_cost",
+        ("Coût de l'accompagnement par ménage",),
+        "money",
+        core=4,
+        short="Coût de l'accompagnement",
+    ),
+    Label(
+        "finance.rental_management_cost",
+        (
+            "Coût interne ou externe de la gestion locative adaptée par logement",
+            "Coût de la gestion locative adaptée par logement",
+        ),
+        "money",
+        core=3,
+        variant_cores=(3, 4),
+        short="Coût de la gestion locative",
+    ),
+    Label(
+        "finance.global_cost",
+        ("Coût global en cas d'offre intégrée gestion locative adaptée + l'accompagnement par ménage",),
+        "money",
+        core=2,
+        short="Coût global",
+    ),
+    Label(
+        "finance.cofunding_text",
+        (
+            "Cofinancements apportés (apports du CG, des collectivités territoriales, EPCI et Etat)",
+            "Co-financements apportés (apports du CG, des collectivités territoriales, EPCI et Etat)",
+        ),
+        core=2,
+        variant_cores=(2, 3),
+        short="Cofinancements",
+    ),
+    Label(
+        "finance.fndollts_funded",
+        (
+            "En cas de création d'offre nouvelle, projet bénéficiant d'un financement à l'investissement du FNDOLLTS",
+            "projet bénéficiant d'un financement à l'investissement du FNDOLLTS",
+        ),
+        "tri",
+        options=YES_NO,
+        variant_cores=(4, 3),
+        short="Financement FNDOLLTS",
+    ),
+    Label(
+        "finance.fndollts_applied",
+        (
+            "ou en ayant candidaté à un appel à projets en cours",
+            "en ayant candidaté à un appel à projets en cours",
+        ),
+        "tri",
+        options=YES_NO,
+        variant_cores=(4, 3),
+        short="Candidature FNDOLLTS",
+    ),
     Label("duration.text", ("Inscription de la démarche dans la durée",), "heading", core=3, short="Durée"),
-    Label("duration.text", (
-        "Les engagements pris par les porteurs du projet portent sur une durée de",
-        "Durée des engagements",
-    ), "duration", core=3, short="Durée"),  # fmt: skip
+    Label(
+        "duration.text",
+        (
+            "Les engagements pris par les porteurs du projet portent sur une durée de",
+            "Durée des engagements",
+        ),
+        "duration",
+        core=3,
+        short="Durée",
+    ),
     Label("schedule", ("Echéancier de la mise en œuvre du projet",), core=1, short="Échéancier"),
-    Label("department_opinion.relevance", (
-        "Avis du service départemental en charge des politiques sociales du logement (DDCS ou DDT)",
-    ), "heading", core=4, short="Avis départemental"),  # fmt: skip
-    Label("department_opinion.relevance", (
-        "Pertinence du projet au regard des objectifs visés par l'appel à projets",
-    ), core=3, short="Pertinence"),  # fmt: skip
-    Label("department_opinion.reproducibility", ("Caractère reproductible de la démarche",), "choice", core=2,
-          options=REPRODUCIBILITY, short="Caractère reproductible"),  # fmt: skip
+    Label(
+        "department_opinion.relevance",
+        ("Avis du service départemental en charge des politiques sociales du logement (DDCS ou DDT)",),
+        "heading",
+        core=4,
+        short="Avis départemental",
+    ),
+    Label(
+        "department_opinion.relevance",
+        ("Pertinence du projet au regard des objectifs visés par l'appel à projets",),
+        core=3,
+        short="Pertinence",
+    ),
+    Label(
+        "department_opinion.reproducibility",
+        ("Caractère reproductible de la démarche",),
+        "choice",
+        core=2,
+        options=REPRODUCIBILITY,
+        short="Caractère reproductible",
+    ),
     Label("department_opinion.conditions", ("Conditions jugées nécessaires",), core=2, short="Conditions"),
-    Label("regional_opinion.verdict", (
-        "Avis global formulé par le niveau régional (DREAL en collaboration avec DRJSCS)",
-    ), "choice", core=2, options=VERDICT, short="Avis régional"),  # fmt: skip
+    Label(
+        "regional_opinion.verdict",
+        ("Avis global formulé par le niveau régional (DREAL en collaboration avec DRJSCS)",),
+        "choice",
+        core=2,
+        options=VERDICT,
+        short="Avis régional",
+    ),
 )
 
 # Phrases of the template that are not answers ("champ libre"...), removed from values.
@@ -231,9 +394,11 @@ def _skip_ignorable(tokens: list[Token], position: int, limit: int) -> int:
     return position
 
 
-def match_core(tokens: list[Token], position: int, keys: tuple[str, ...], count: int) -> int | None:
-    """Position after the first ``count`` keys matched word for word from ``position``, or None."""
-    limit = len(tokens)
+def match_core(
+    tokens: list[Token], position: int, keys: tuple[str, ...], count: int, limit: int | None = None
+) -> int | None:
+    """Position after the first ``count`` keys matched word for word from ``position`` (before ``limit``)."""
+    limit = len(tokens) if limit is None else limit
     for key in keys[:count]:
         position = _skip_ignorable(tokens, position, limit)
         if position >= limit or tokens[position].kind != "word" or tokens[position].key != key:
@@ -242,8 +407,15 @@ def match_core(tokens: list[Token], position: int, keys: tuple[str, ...], count:
     return position
 
 
-def match_rest(text: str, tokens: list[Token], position: int, keys: tuple[str, ...], label_start: int,
-               core_starts: set[int]) -> tuple[int, int]:  # fmt: skip
+def match_rest(
+    text: str,
+    tokens: list[Token],
+    position: int,
+    keys: tuple[str, ...],
+    label_start: int,
+    core_starts: set[int],
+    limit: int | None = None,
+) -> tuple[int, int]:
     """Consume the optional rest of a label tolerantly; returns (position after it, keys matched).
 
     A doc word may match any of the next three label words (carriers drop or reword a few); the
@@ -251,7 +423,7 @@ def match_rest(text: str, tokens: list[Token], position: int, keys: tuple[str, .
     parentheses unless the words after it go on with the label word for word (the printed
     "Partenaires mobilisés - exemples : collectivités…" has a colon inside).
     """
-    limit = len(tokens)
+    limit = len(tokens) if limit is None else limit
     index = 0
     matched = 0
     while index < len(keys) and position < limit:
@@ -316,8 +488,9 @@ def find_labels(text: str, tokens: list[Token]) -> list[Match]:
                 label = variant.label
                 if label.field is not None and (label.field, label.kind) in seen:
                     continue
-                end, extra = match_rest(text, tokens, core_end, variant.keys[variant.core :], token.start,
-                                        core_starts)  # fmt: skip
+                end, extra = match_rest(
+                    text, tokens, core_end, variant.keys[variant.core :], token.start, core_starts
+                )
                 if label.whole_line and not _ends_line(tokens, end, candidates):
                     continue
                 score = variant.core + extra
@@ -339,17 +512,26 @@ def _ends_line(tokens: list[Token], end: int, candidates: dict) -> bool:
     return end >= len(tokens) or tokens[end].line_start or end in candidates
 
 
+_HINT_FIRST_KEYS = frozenset(hint[0] for hint in HINT_KEYS)
+
+
 def hint_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     """Character spans of template hints that stand alone: at the start or end of the text, or on a line."""
-    spans: list[tuple[int, int]] = []
     words = [t for t in tokens if t.kind == "word"]
+    if not any(t.key in _HINT_FIRST_KEYS for t in words):
+        return []
+    spans: list[tuple[int, int]] = []
     position = 0
     while position < len(words):
+        if words[position].key not in _HINT_FIRST_KEYS:
+            position += 1
+            continue
         for hint in HINT_KEYS:
             if tuple(t.key for t in words[position : position + len(hint)]) == hint:
                 first, last = words[position], words[position + len(hint) - 1]
                 line_before = text[text.rfind("\n", 0, first.start) + 1 : first.start]
-                line_after = text[last.end : (text.find("\n", last.end) + 1 or len(text) + 1) - 1]
+                line_end = text.find("\n", last.end)
+                line_after = text[last.end : line_end if line_end >= 0 else len(text)]
                 starts_alone = position == 0 or not any(c.isalnum() for c in line_before)
                 ends_alone = position + len(hint) == len(words) or not any(c.isalnum() for c in line_after)
                 if starts_alone or ends_alone:

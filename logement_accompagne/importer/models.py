@@ -24,7 +24,10 @@ class ImportJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisation porteuse"
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="organisation porteuse",
     )
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="+", verbose_name="appel")
     original_name = models.CharField("fichier", max_length=255)
@@ -49,7 +52,8 @@ class ImportJob(models.Model):
         constraints = [
             models.CheckConstraint(name="import_progress_percent", condition=Q(progress__lte=100)),
             models.CheckConstraint(
-                name="import_confirmed_has_dossier", condition=~Q(state="confirmed") | Q(dossier__isnull=False)
+                name="import_confirmed_has_dossier",
+                condition=~Q(state="confirmed") | Q(dossier__isnull=False),
             ),
         ]
 

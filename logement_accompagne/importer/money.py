@@ -14,14 +14,28 @@ _PREFIX_AMOUNT_RE = re.compile(rf"(?:€|eur)\s*{_NUMBER}(?![\d])", re.I)
 
 _PERIODS = (
     ("month", re.compile(r"par mois|/ ?mois|au mois|mensuel|chaque mois|\bmois\b")),
-    ("year", re.compile(r"par an\b|/ ?an\b|a l ?annee|par annee|annuel|chaque annee|l an\b|\ban\b|\bannee\b")),
-    ("once", re.compile(r"\bforfait|une fois|ponctuel|par diagnostic|l ?expertise|par expertise|par evaluation")),
+    (
+        "year",
+        re.compile(r"par an\b|/ ?an\b|a l ?annee|par annee|annuel|chaque annee|l an\b|\ban\b|\bannee\b"),
+    ),
+    (
+        "once",
+        re.compile(r"\bforfait|une fois|ponctuel|par diagnostic|l ?expertise|par expertise|par evaluation"),
+    ),
 )
 _BASES = (
-    ("household", re.compile(r"par (menage|famille|foyer|personne|beneficiaire|diagnostic|expertise)|/ ?menage"
-                             r"|l ?expertise|chaque menage")),  # fmt: skip
+    (
+        "household",
+        re.compile(
+            r"par (menage|famille|foyer|personne|beneficiaire|diagnostic|expertise)|/ ?menage"
+            r"|l ?expertise|chaque menage"
+        ),
+    ),
     ("dwelling", re.compile(r"par logement|/ ?logement|chaque logement")),
-    ("project", re.compile(r"pour (le|l ?ensemble du) projet|du projet|total|global|pour l ?ensemble|au total")),
+    (
+        "project",
+        re.compile(r"pour (le|l ?ensemble du) projet|du projet|total|global|pour l ?ensemble|au total"),
+    ),
 )
 
 
@@ -29,8 +43,9 @@ def to_number(raw: str, unit: str = "") -> float | int:
     """A French-written number as int (or float when it has decimals), scaled by k€/M€."""
     raw = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("'", " ")
     if re.fullmatch(r"\d{1,3}([ .,]\d{3})+(,\d{1,2})?", raw):
-        whole, _, decimals = raw.partition(",") if raw.count(",") == 1 and len(raw.split(",")[1]) <= 2 else (
-            raw, "", "")  # fmt: skip
+        whole, _, decimals = (
+            raw.partition(",") if raw.count(",") == 1 and len(raw.split(",")[1]) <= 2 else (raw, "", "")
+        )
         value = float(re.sub(r"[ .,]", "", whole) + ("." + decimals if decimals else ""))
     else:
         value = float(raw.replace(",", "."))
@@ -44,7 +59,10 @@ def to_number(raw: str, unit: str = "") -> float | int:
 
 def find_amounts(text: str) -> list[tuple[float | int, int, int]]:
     """Every amount in euros in ``text``: (value, start, end), in order."""
-    found = [(to_number(m.group("number"), m.group("currency")), m.start(), m.end()) for m in AMOUNT_RE.finditer(text)]
+    found = [
+        (to_number(m.group("number"), m.group("currency")), m.start(), m.end())
+        for m in AMOUNT_RE.finditer(text)
+    ]
     for m in _PREFIX_AMOUNT_RE.finditer(text):
         if not any(start <= m.start() < end for _, start, end in found):
             found.append((to_number(m.group("number")), m.start(), m.end()))

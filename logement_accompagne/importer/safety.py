@@ -90,8 +90,15 @@ class SafeZip:
                     chunks.append(chunk)
         except DocumentImportError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                RuntimeError) as error:  # fmt: skip
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:
             raise DocumentImportError(
                 f"Le {self.what} est endommagé ou tronqué (« {name[:60]} » illisible) : réenregistrez-le.",
                 code="bad_zip",
@@ -100,15 +107,23 @@ class SafeZip:
 
 
 _PARSER_OPTIONS = dict(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-    remove_comments=True, remove_pis=True, recover=False,
-)  # fmt: skip
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    recover=False,
+)
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
     """An XML part parsed without DTDs, entities or network; any DOCTYPE is refused outright."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:65536]:
-        raise DocumentImportError(f"Le {what} contient une déclaration XML suspecte (DTD) : refusé.", code="xml_dtd")
+        raise DocumentImportError(
+            f"Le {what} contient une déclaration XML suspecte (DTD) : refusé.", code="xml_dtd"
+        )
     try:
         return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except (etree.XMLSyntaxError, ValueError) as error:

@@ -21,8 +21,12 @@ MOBILISATIONS = ("new_supply", "adapted_existing", "existing_unadapted", "low_re
 COFUNDING_STATUSES = ("obtained", "requested", "unknown")
 REPRODUCIBILITY = ("low", "medium", "high")
 VERDICTS = ("favourable", "unfavourable")
-MONEY_KEYS = ("finance.diagnostic_cost", "finance.support_cost", "finance.rental_management_cost",
-              "finance.global_cost")  # fmt: skip
+MONEY_KEYS = (
+    "finance.diagnostic_cost",
+    "finance.support_cost",
+    "finance.rental_management_cost",
+    "finance.global_cost",
+)
 
 
 def empty_money() -> dict:
@@ -118,9 +122,11 @@ class _Checker:
 
     def __init__(self):
         self.problems: list[str] = []
+        self.missing: set[str] = set()
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"« {path} » {message}")
+        if path not in self.missing:  # a missing key is reported once, not again for its type
+            self.problems.append(f"« {path} » {message}")
 
     def keys(self, value, path: str, expected: tuple[str, ...]) -> bool:
         if not isinstance(value, dict):
@@ -130,6 +136,7 @@ class _Checker:
         extra = [k for k in value if k not in expected]
         for key in missing:
             self.fail(f"{path}.{key}" if path else key, "manque")
+            self.missing.add(f"{path}.{key}" if path else key)
         for key in extra:
             self.fail(f"{path}.{key}" if path else str(key), "n'est pas une clé du schéma")
         return True
@@ -178,8 +185,23 @@ def validate_canonical(document) -> None:
     Returns None for a document that follows "presentation-synthetique/1" exactly.
     """
     c = _Checker()
-    top = ("schema", "location", "name", "carriers", "summary", "target_public", "housing", "support",
-           "partnership", "finance", "duration", "schedule", "department_opinion", "regional_opinion", "unmapped")
+    top = (
+        "schema",
+        "location",
+        "name",
+        "carriers",
+        "summary",
+        "target_public",
+        "housing",
+        "support",
+        "partnership",
+        "finance",
+        "duration",
+        "schedule",
+        "department_opinion",
+        "regional_opinion",
+        "unmapped",
+    )
     if not c.keys(document, "", top):
         raise CanonicalValidationError(c.problems)
     d = document
@@ -191,9 +213,15 @@ def validate_canonical(document) -> None:
     location = d.get("location")
     if c.keys(location, "location", ("text", "department_codes")):
         c.text(location.get("text"), "location.text")
-        c.items(location.get("department_codes"), "location.department_codes",
-                lambda v, p: c.fail(p, "doit être un code de département (texte)")
-                if not isinstance(v, str) or not v.strip() or len(v) > 3 else None)  # fmt: skip
+        c.items(
+            location.get("department_codes"),
+            "location.department_codes",
+            lambda v, p: (
+                c.fail(p, "doit être un code de département (texte)")
+                if not isinstance(v, str) or not v.strip() or len(v) > 3
+                else None
+            ),
+        )
 
     carriers = d.get("carriers")
     if c.keys(carriers, "carriers", ("text", "organisations")):
@@ -207,8 +235,18 @@ def validate_canonical(document) -> None:
         c.items(carriers.get("organisations"), "carriers.organisations", organisation)
 
     target = d.get("target_public")
-    if c.keys(target, "target_public", ("households", "households_approximate", "dalo_eligible",
-                                        "collective_agreements", "pdalpd", "characteristics")):  # fmt: skip
+    if c.keys(
+        target,
+        "target_public",
+        (
+            "households",
+            "households_approximate",
+            "dalo_eligible",
+            "collective_agreements",
+            "pdalpd",
+            "characteristics",
+        ),
+    ):
         c.count(target.get("households"), "target_public.households")
         c.boolean(target.get("households_approximate"), "target_public.households_approximate")
         for key in ("dalo_eligible", "collective_agreements", "pdalpd"):
@@ -216,10 +254,21 @@ def validate_canonical(document) -> None:
         c.text(target.get("characteristics"), "target_public.characteristics")
 
     housing = d.get("housing")
-    if c.keys(housing, "housing", ("mobilisation", "mobilisation_known", "dwellings", "dwellings_approximate",
-                                   "dwellings_text", "typology", "allocation", "location")):  # fmt: skip
-        c.items(housing.get("mobilisation"), "housing.mobilisation",
-                lambda v, p: c.enum(v, p, MOBILISATIONS))  # fmt: skip
+    if c.keys(
+        housing,
+        "housing",
+        (
+            "mobilisation",
+            "mobilisation_known",
+            "dwellings",
+            "dwellings_approximate",
+            "dwellings_text",
+            "typology",
+            "allocation",
+            "location",
+        ),
+    ):
+        c.items(housing.get("mobilisation"), "housing.mobilisation", lambda v, p: c.enum(v, p, MOBILISATIONS))
         mobilisation = housing.get("mobilisation")
         if isinstance(mobilisation, list) and len(set(map(str, mobilisation))) != len(mobilisation):
             c.fail("housing.mobilisation", "ne doit pas contenir de doublon")
@@ -240,9 +289,22 @@ def validate_canonical(document) -> None:
         c.text(partnership.get("partners"), "partnership.partners")
 
     finance = d.get("finance")
-    if c.keys(finance, "finance", ("overview", "diagnostic_cost", "support_cost", "rental_management_cost",
-                                   "global_cost", "cofunding_text", "cofunding", "requested_amount_eur",
-                                   "fndollts_funded", "fndollts_applied")):  # fmt: skip
+    if c.keys(
+        finance,
+        "finance",
+        (
+            "overview",
+            "diagnostic_cost",
+            "support_cost",
+            "rental_management_cost",
+            "global_cost",
+            "cofunding_text",
+            "cofunding",
+            "requested_amount_eur",
+            "fndollts_funded",
+            "fndollts_applied",
+        ),
+    ):
         c.text(finance.get("overview"), "finance.overview")
         for key in MONEY_KEYS:
             c.money(finance.get(key.split(".")[1]), key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 CHECKED = "checked"
 UNCHECKED = "unchecked"
@@ -25,27 +26,41 @@ GLYPH_CHECKED = "☒"
 GLYPH_UNCHECKED = "☐"
 LEGACY_UNKNOWN = "FORMCHECKBOX"
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200b": "",
-                         "\ufeff": "", "\u00ad": "", "\u2002": " ", "\u2003": " ", "\r": ""})  # fmt: skip
+_SPACES = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\r": "",
+    }
+)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"})
 
 _TOKEN_RE = re.compile(
-    r"(?P<unknown>FORMCHECKBOX)"
+    r"(?P<word>[^\W_]+)"  # first: most tokens are words ("FORMCHECKBOX" is told apart afterwards)
     rf"|(?P<checked>[{CHECKED_GLYPHS}]|\[[xX✓✔]\])"
     rf"|(?P<unchecked>[{UNCHECKED_GLYPHS}]|\[ \])"
     # A ticked box mangled into "(" by a text export: a lone "(" ending its line.
     r"|(?P<mangled>(?<!\S)\((?=[ \t]*(?:\n|\Z)))"
-    r"|(?P<word>[^\W_]+)"
 )
 
 
 def unaccent(text: str) -> str:
     """Lower-case ASCII-ish form of ``text``: accents removed, ligatures opened."""
+    if text.isascii():
+        return text.lower()
     text = text.translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """Comparison key of one word: unaccented, lower case, final plural ``s``/``x`` dropped."""
     norm = unaccent(word)
@@ -67,32 +82,39 @@ class Token:
     text: str = ""
 
 
+_MARK_STATES = {"checked": CHECKED, "mangled": CHECKED, "unchecked": UNCHECKED}
+
+
 def tokenize(text: str) -> list[Token]:
     """Words and checkbox marks of ``text`` in order; ``line_start`` marks the first token of a line."""
     tokens: list[Token] = []
-    previous_newline = -1
+    append = tokens.append
+    next_newline = text.find("\n")
+    line_start = True
     for match in _TOKEN_RE.finditer(text):
         start = match.start()
-        newline = text.rfind("\n", 0, start)
-        line_start = newline != previous_newline or not tokens
-        if line_start:
-            previous_newline = newline
+        if 0 <= next_newline < start:
+            line_start = True
+            next_newline = text.find("\n", start)
         kind = match.lastgroup
         raw = match.group()
         if kind == "word":
-            if raw in CHECKED_LETTERS:
-                tokens.append(Token("", start, match.end(), line_start, "mark", CHECKED, raw))
+            if raw == LEGACY_UNKNOWN:
+                append(Token("", start, match.end(), line_start, "mark", UNKNOWN, raw))
+            elif raw in CHECKED_LETTERS:
+                append(Token("", start, match.end(), line_start, "mark", CHECKED, raw))
             else:
-                tokens.append(Token(word_key(raw), start, match.end(), line_start, "word", None, raw))
+                append(Token(word_key(raw), start, match.end(), line_start, "word", None, raw))
         else:
-            state = {"unknown": UNKNOWN, "checked": CHECKED, "mangled": CHECKED, "unchecked": UNCHECKED}[kind]
-            tokens.append(Token("", start, match.end(), line_start, "mark", state, raw))
+            append(Token("", start, match.end(), line_start, "mark", _MARK_STATES[kind], raw))
+        line_start = False
     return tokens
 
 
-def keys_of(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def keys_of(text: str) -> tuple[str, ...]:
     """Comparison keys of the words of a label or hint (marks and the plural "(s)" left out)."""
-    return [t.key for t in tokenize(text) if t.kind == "word" and t.key not in IGNORABLE_KEYS]
+    return tuple(t.key for t in tokenize(text) if t.kind == "word" and t.key not in IGNORABLE_KEYS)
 
 
 # Tokens skipped when comparing labels: the "s" of "porteur(s)", the "e" of "accompagné(e)".
@@ -117,8 +139,14 @@ def clean_spaces(text: str) -> str:
 
 def strip_markup(line: str) -> str:
     """Markdown emphasis, headings, quotes and escapes removed from one block of text."""
-    if "*" not in line and "_" not in line and "#" not in line and ">" not in line and "\\" not in line \
-            and "[" not in line:  # fmt: skip
+    if (
+        "*" not in line
+        and "_" not in line
+        and "#" not in line
+        and ">" not in line
+        and "\\" not in line
+        and "[" not in line
+    ):
         return line
     line = _MD_HEADING.sub("", line)
     line = _MD_QUOTE.sub("", line)

@@ -9,17 +9,40 @@ from .textnorm import unaccent
 
 # --- counts -----------------------------------------------------------------------------------
 
-_APPROX_WORDS = re.compile(r"\b(environ|approximativement|about|around|approx|a peu pres|pres de|autour de"
-                           r"|plus ou moins|estime|estimation|maximum|max|minimum|min|au moins|jusqu a)\b"
-                           r"|~|≈|\+/-|\bca\.")  # fmt: skip
+_APPROX_WORDS = re.compile(
+    r"\b(environ|approximativement|about|around|approx|a peu pres|pres de|autour de"
+    r"|plus ou moins|estime|estimation|maximum|max|minimum|min|au moins|jusqu a)\b"
+    r"|~|≈|\+/-|\bca\."
+)
 _ROUND_NOUNS = {
-    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
-    "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
-}  # fmt: skip
+    "dizaine": 10,
+    "douzaine": 12,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+}
 _NUMBER_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
-}  # fmt: skip
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+}
 _INTEGER = re.compile(r"(?<![\w,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?![\w,.]\d)")
 _RANGE = re.compile(r"(\d+)\s*(?:a|-|–|/)\s*(\d+)")
 # Words that may surround a count without adding information ("25 ménages", "30 environ").
@@ -57,10 +80,23 @@ _DURATION = re.compile(
     r"(?<![\w])(\d+(?:[.,]5)?|un|une|deux|trois|quatre|cinq|six|douze|dix-huit|vingt-quatre|trente-six)"
     r"\s*(mois|ans?|annees?)\b"
 )
-_DURATION_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "douze": 12,
-                   "dix-huit": 18, "vingt-quatre": 24, "trente-six": 36}  # fmt: skip
-_RENEWABLE = re.compile(r"(?<!non )(?<!non-)\b(renouvelables?|reconductibles?|renouvelee?s?|reconduite?s?"
-                        r"|tacite reconduction)\b")  # fmt: skip
+_DURATION_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "douze": 12,
+    "dix-huit": 18,
+    "vingt-quatre": 24,
+    "trente-six": 36,
+}
+_RENEWABLE = re.compile(
+    r"(?<!non )(?<!non-)\b(renouvelables?|reconductibles?|renouvelee?s?|reconduite?s?"
+    r"|tacite reconduction)\b"
+)
 
 
 def parse_duration(text: str) -> tuple[int | None, bool]:
@@ -82,13 +118,19 @@ def parse_duration(text: str) -> tuple[int | None, bool]:
 
 # (kind, pattern on unaccented lower text); the first that matches gives the kind.
 _KINDS = (
-    ("coop_hlm", r"\bcooperative(s)?\b[^,;]*\bhlm\b|\bcoop(\.|erative)? ?hlm\b|\bscic\b|\bscp ?hlm\b"
-                 r"|\bsociete cooperative\b"),
+    (
+        "coop_hlm",
+        r"\bcooperative(s)?\b[^,;]*\bhlm\b|\bcoop(\.|erative)? ?hlm\b|\bscic\b|\bscp ?hlm\b"
+        r"|\bsociete cooperative\b",
+    ),
     ("sem", r"\bsaem\b|\bsem\b|\bsociete d ?economie mixte\b|\bsplm?\b|\bepl\b"),
     ("oph", r"\bop(h|ac|hlm)\b|\boffice public\b|\boffice (public )?(de l ?|d )?(habitat|hlm)\b"),
-    ("esh", r"\besh\b|\bs\.?a\.? ?(d ?)?hlm\b|\bsa d ?habitations?\b|\bsociete anonyme d ?habitations?\b"
-            r"|\bentreprise sociale pour l ?habitat\b|\bsociete anonyme\b[^,;]*\bhlm\b|\bs\.?a\.? hlm\b"
-            r"|\bsociete anonyme d ?hlm\b|\bloyers? moderes?\b"),
+    (
+        "esh",
+        r"\besh\b|\bs\.?a\.? ?(d ?)?hlm\b|\bsa d ?habitations?\b|\bsociete anonyme d ?habitations?\b"
+        r"|\bentreprise sociale pour l ?habitat\b|\bsociete anonyme\b[^,;]*\bhlm\b|\bs\.?a\.? hlm\b"
+        r"|\bsociete anonyme d ?hlm\b|\bloyers? moderes?\b",
+    ),
     ("association", r"\bassociation\b|\basso\b|\bloi (de )?1901\b|\bfederation\b"),
     ("landlord", r"\bbailleur( social)?\b|\borganisme (hlm|de logement social)\b|\bhlm\b"),
 )
@@ -103,8 +145,11 @@ _KIND_PHRASES = re.compile(
     r"|loi (de )?1901|s\.?a\.? (d['’ ]?)?hlm|opac|oph|esh|saem|sem|coop hlm|statut\s*:?)\b",
     re.I,
 )
-_SPLIT = re.compile(r"\s+(?:et|&)\s+(?=\S)|\s*[;\n/+]\s*|,\s+(?=(?:l['’]|la |le |les |une? )?"
-                    r"(?:association|oph|esh|sem|bailleur|office|soci[ée]t[ée]|coop))", re.I)  # fmt: skip
+_SPLIT = re.compile(
+    r"\s+(?:et|&)\s+(?=\S)|\s*[;\n/+]\s*|,\s+(?=(?:l['’]|la |le |les |une? )?"
+    r"(?:association|oph|esh|sem|bailleur|office|soci[ée]t[ée]|coop))",
+    re.I,
+)
 
 
 def carrier_kind(text: str) -> str:
@@ -164,11 +209,17 @@ def split_carriers(text: str) -> list[dict]:
 
 # --- co-funding -------------------------------------------------------------------------------
 
-_REQUESTED = re.compile(r"demande|sollicit|en cours|en attente|a solliciter|envisage|prevu|sous reserve|a confirmer"
-                        r"|requested|a obtenir|attendu")  # fmt: skip
-_OBTAINED = re.compile(r"obtenu|acquis|accorde|notifie|valide|attribue|confirme|signe|vote|octroye|finance par")
-_CALL = re.compile(r"appel a projets?|\baap\b|10 ?000 logements|logements? hlm accompagnes|present appel|fnavdl"
-                   r"|montant (sollicite|demande) au titre")  # fmt: skip
+_REQUESTED = re.compile(
+    r"demande|sollicit|en cours|en attente|a solliciter|envisage|prevu|sous reserve|a confirmer"
+    r"|requested|a obtenir|attendu"
+)
+_OBTAINED = re.compile(
+    r"obtenu|acquis|accorde|notifie|valide|attribue|confirme|signe|vote|octroye|finance par"
+)
+_CALL = re.compile(
+    r"appel a projets?|\baap\b|10 ?000 logements|logements? hlm accompagnes|present appel|fnavdl"
+    r"|montant (sollicite|demande) au titre"
+)
 
 
 def _status(text: str) -> str:

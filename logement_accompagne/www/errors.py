@@ -1,8 +1,8 @@
 """Error pages in French, inside the DSFR layout (403, 404) or standalone (500)."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def permission_denied(request, exception=None):

@@ -21,6 +21,9 @@ class DsfrMixin:
         super().__init__(*args, **kwargs)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+        # Bound fields copy their label and help text when created: drop them, so that
+        # labels or hints a subclass sets after this point are the ones rendered.
+        self._bound_fields_cache.clear()
 
 
 class DsfrForm(DsfrMixin, forms.Form):

@@ -95,15 +95,18 @@ def test_too_large_file_is_refused_before_reading(client, carrier, settings):
     assert not ImportJob.objects.exists()
 
 
-def test_large_files_are_parsed_in_the_background_with_progress(client, carrier, settings, monkeypatch):
+def test_large_files_are_parsed_in_the_background_with_progress(
+    client, carrier, monkeypatch, django_capture_on_commit_callbacks
+):
     from logement_accompagne.importer import jobs
 
     monkeypatch.setattr(jobs, "INLINE_LIMIT_BYTES", 10)
-    enqueued = []
-    monkeypatch.setattr(jobs.parse_in_background, "enqueue", lambda job_id: enqueued.append(job_id))
     client.force_login(carrier)
-    with_commit = upload(client, FORM_TEXT.encode("utf-8"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with_commit = upload(client, FORM_TEXT.encode("utf-8"))
+    assert len(callbacks) == 1  # the background task is enqueued once the upload is stored
     job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.PENDING
     page = client.get(with_commit.url)
     assert "Lecture du document en cours" in page.content.decode()
     jobs.run(job.pk)  # what the worker does

@@ -36,14 +36,25 @@ def extract_doc(data: bytes, fmt: str = "doc") -> Extraction:
         source.write_bytes(data)
         profile = Path(workdir) / "profile"
         command = [
-            soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "docx:MS Word 2007 XML", "--outdir", workdir, str(source),
-        ]  # fmt: skip
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            workdir,
+            str(source),
+        ]
         try:
             subprocess.run(
-                command, capture_output=True, timeout=limits.SOFFICE_SECONDS, check=False,
+                command,
+                capture_output=True,
+                timeout=limits.SOFFICE_SECONDS,
+                check=False,
                 env={**os.environ, "HOME": workdir},
-            )  # fmt: skip
+            )
         except subprocess.TimeoutExpired as error:
             raise DocumentImportError(
                 f"La conversion du fichier {what} par LibreOffice a pris trop de temps : "

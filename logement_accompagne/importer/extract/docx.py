@@ -16,10 +16,18 @@ from . import Extraction
 _TRUE = {"1", "true", "on"}
 # Symbol-font characters (w:sym) that draw a box: Wingdings and Wingdings 2 code points.
 _SYMBOL_BOXES = {
-    "F0FE": GLYPH_CHECKED, "F0FD": GLYPH_CHECKED, "F078": GLYPH_CHECKED, "F0FC": GLYPH_CHECKED,
-    "F054": GLYPH_CHECKED, "F053": GLYPH_CHECKED, "F052": GLYPH_CHECKED,
-    "F0A8": GLYPH_UNCHECKED, "F06F": GLYPH_UNCHECKED, "F071": GLYPH_UNCHECKED, "F0A3": GLYPH_UNCHECKED,
-}  # fmt: skip
+    "F0FE": GLYPH_CHECKED,
+    "F0FD": GLYPH_CHECKED,
+    "F078": GLYPH_CHECKED,
+    "F0FC": GLYPH_CHECKED,
+    "F054": GLYPH_CHECKED,
+    "F053": GLYPH_CHECKED,
+    "F052": GLYPH_CHECKED,
+    "F0A8": GLYPH_UNCHECKED,
+    "F06F": GLYPH_UNCHECKED,
+    "F071": GLYPH_UNCHECKED,
+    "F0A3": GLYPH_UNCHECKED,
+}
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d+\s*((/|sur|of)\s*\d+)?\s*$", re.I)
 
 

@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import DocumentImportError
 from ..safety import SafeZip, attr, local, parse_xml
 from ..textnorm import GLYPH_CHECKED, GLYPH_UNCHECKED, LEGACY_UNKNOWN
 from . import Extraction
 
+_PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d+\s*((/|sur|of)\s*\d+)?\s*$", re.I)
 _CHECKBOX_TYPES = {"vnd.oasis.opendocument.field.formcheckbox", "vnd.oasis.opendocument.field.checkbox"}
-_HIDDEN = {"tracked-changes", "sequence-decls", "variable-decls", "user-field-decls", "forms", "annotation",
-           "annotation-end", "note-citation", "bookmark", "bookmark-start", "bookmark-end", "change",
-           "change-start", "change-end", "soft-page-break", "reference-mark", "toc-mark", "alphabetical-index-mark",
-           "fieldmark-end", "index-title-template", "table-of-content-source", "alphabetical-index-source",
-           "illustration-index-source", "table-columns", "table-column", "table-header-columns",
-           "deletion"}  # fmt: skip
+_HIDDEN = {
+    "tracked-changes",
+    "sequence-decls",
+    "variable-decls",
+    "user-field-decls",
+    "forms",
+    "annotation",
+    "annotation-end",
+    "note-citation",
+    "bookmark",
+    "bookmark-start",
+    "bookmark-end",
+    "change",
+    "change-start",
+    "change-end",
+    "soft-page-break",
+    "reference-mark",
+    "toc-mark",
+    "alphabetical-index-mark",
+    "fieldmark-end",
+    "index-title-template",
+    "table-of-content-source",
+    "alphabetical-index-source",
+    "illustration-index-source",
+    "table-columns",
+    "table-column",
+    "table-header-columns",
+    "deletion",
+}
 
 
 def _checkbox_glyph(fieldmark) -> str | None:
@@ -51,8 +77,16 @@ class _Walker:
                         self.container(item, bullet=True)
             elif name == "table":
                 self.table(child)
-            elif name in ("section", "index-body", "table-of-content", "alphabetical-index", "illustration-index",
-                          "user-index", "text-box", "note-body"):  # fmt: skip
+            elif name in (
+                "section",
+                "index-body",
+                "table-of-content",
+                "alphabetical-index",
+                "illustration-index",
+                "user-index",
+                "text-box",
+                "note-body",
+            ):
                 self.container(child)
             elif name in ("frame",):
                 self.container(child)
@@ -124,7 +158,13 @@ def _form_controls(root) -> dict[str, str]:
         if local(element) != "checkbox":
             continue
         state = (attr(element, "current-state") or attr(element, "state") or "").lower()
-        glyph = GLYPH_CHECKED if state == "checked" else GLYPH_UNCHECKED if state == "unchecked" else LEGACY_UNKNOWN
+        glyph = (
+            GLYPH_CHECKED
+            if state == "checked"
+            else GLYPH_UNCHECKED
+            if state == "unchecked"
+            else LEGACY_UNKNOWN
+        )
         if not state:
             glyph = GLYPH_UNCHECKED
         label = attr(element, "label") or ""
@@ -140,15 +180,19 @@ def extract_odt(data: bytes, archive: SafeZip | None = None) -> Extraction:
     archive = archive or SafeZip(data)
     what = "document OpenDocument"
     if not archive.has("content.xml"):
-        raise DocumentImportError("Le document OpenDocument ne contient pas de texte (content.xml absent).",
-                                  code="bad_odt")  # fmt: skip
+        raise DocumentImportError(
+            "Le document OpenDocument ne contient pas de texte (content.xml absent).", code="bad_odt"
+        )
     root = parse_xml(archive.read("content.xml"), what)
     controls = _form_controls(root)
     body = next(
-        (el for el in root.iter() if local(el) == "text" and el.getparent() is not None
-         and local(el.getparent()) == "body"),
+        (
+            el
+            for el in root.iter()
+            if local(el) == "text" and el.getparent() is not None and local(el.getparent()) == "body"
+        ),
         None,
-    )  # fmt: skip
+    )
     if body is None:
         raise DocumentImportError("Le document OpenDocument n'est pas un texte.", code="bad_odt")
     walker = _Walker(controls)
@@ -164,5 +208,7 @@ def extract_odt(data: bytes, archive: SafeZip | None = None) -> Extraction:
                 part = _Walker(controls)
                 part.container(element)
                 target = headers if name == "header" else footers
-                target.extend(b for b in part.blocks if b.strip() and b not in target)
+                target.extend(
+                    b for b in part.blocks if b.strip() and b not in target and not _PAGE_NUMBER.match(b)
+                )
     return Extraction(blocks=headers + walker.blocks + footers)

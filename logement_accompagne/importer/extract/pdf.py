@@ -25,7 +25,9 @@ def _open(data: bytes):
     try:
         from pypdf import PdfReader
     except ImportError as error:  # pragma: no cover - installed with the project
-        raise DocumentImportError("Lecture des PDF indisponible (pypdf absent).", code="missing_dependency") from error
+        raise DocumentImportError(
+            "Lecture des PDF indisponible (pypdf absent).", code="missing_dependency"
+        ) from error
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -62,7 +64,9 @@ def extract_pdf(data: bytes) -> Extraction:
     reader, page_count = _open(data)
     warnings: list[str] = []
     if page_count > limits.MAX_PDF_PAGES:
-        warnings.append(f"PDF de {page_count} pages : seules les {limits.MAX_PDF_PAGES} premières ont été lues.")
+        warnings.append(
+            f"PDF de {page_count} pages : seules les {limits.MAX_PDF_PAGES} premières ont été lues."
+        )
     deadline = time.monotonic() + limits.PDF_SECONDS
     pages: list[list[str]] = []
     for index in range(min(page_count, limits.MAX_PDF_PAGES)):
@@ -96,7 +100,9 @@ def _without_running_heads(pages: list[list[str]]) -> list[str]:
     if len(pages) > 1:
         counts = Counter(line for page in pages for line in set(_edges(page)))
         repeated = {line for line, count in counts.items() if count >= max(2, len(pages) // 2)}
-    heads = [line for line in dict.fromkeys(line for page in pages for line in _edges(page)) if line in repeated]
+    heads = [
+        line for line in dict.fromkeys(line for page in pages for line in _edges(page)) if line in repeated
+    ]
     blocks = list(heads)
     for page in pages:
         edges = set(_edges(page))

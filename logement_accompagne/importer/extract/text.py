@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .. import limits
 from ..errors import DocumentImportError
@@ -11,7 +10,8 @@ from ..textnorm import split_markdown_table
 from . import Extraction
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\f|\v|\u2028|\u2029|\x85")
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+# Control characters (Unicode category Cc) other than tab, line feed, vertical tab, form feed, CR.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -39,7 +39,9 @@ def decode(data: bytes) -> tuple[str, str]:
             text = _best_guess(data) or text
         _refuse_binary(text)
         return text, encoding
-    raise DocumentImportError("Encodage du texte non reconnu : enregistrez le fichier en UTF-8.", code="encoding")
+    raise DocumentImportError(
+        "Encodage du texte non reconnu : enregistrez le fichier en UTF-8.", code="encoding"
+    )
 
 
 def _best_guess(data: bytes) -> str | None:
@@ -62,7 +64,7 @@ def _refuse_binary(text: str) -> None:
     sample = text[:20_000]
     if not sample:
         return
-    controls = sum(1 for c in sample if c not in _ALLOWED_CONTROLS and unicodedata.category(c) == "Cc")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(2, len(sample) // 100):
         raise DocumentImportError(
             "Ce fichier n'est pas du texte lisible (contenu binaire) : formats acceptés Word, "
@@ -75,7 +77,14 @@ def extract_text(data: bytes) -> Extraction:
     """One block per line; the cells of Markdown table rows become blocks of their own."""
     text, encoding = decode(data)
     if len(text) > limits.MAX_TEXT_CHARS:
-        raise DocumentImportError("Le texte est trop long pour une présentation synthétique.", code="too_large")
+        raise DocumentImportError(
+            "Le texte est trop long pour une présentation synthétique.", code="too_large"
+        )
+    return Extraction(blocks=text_blocks(text), detail=encoding)
+
+
+def text_blocks(text: str) -> list[str]:
+    """One block per line of ``text``; the cells of a Markdown table row are blocks of their own."""
     blocks: list[str] = []
     for line in _LINE_BREAKS.split(text):
         cells = split_markdown_table(line)
@@ -83,4 +92,4 @@ def extract_text(data: bytes) -> Extraction:
             blocks.append(line)
         else:
             blocks.extend(cells)
-    return Extraction(blocks=blocks, detail=encoding)
+    return blocks

@@ -60,12 +60,22 @@ def home(request):
         own = visible.filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids).distinct()
         context["own_dossiers"] = list(own.select_related("call").order_by("-updated_at")[:10])
         context["own_total"] = own.count()
-    if scope.is_departmental_instructor or scope.is_regional_instructor or scope.committee or scope.administrator:
+    if (
+        scope.is_departmental_instructor
+        or scope.is_regional_instructor
+        or scope.committee
+        or scope.administrator
+    ):
         rows = visible.filter(submitted_at__isnull=False).order_by().values("status").annotate(n=Count("pk"))
         counts = {row["status"]: row["n"] for row in rows}
         context["review_counts"] = [
             {"status": status, "label": Status(status).label, "count": counts.get(status, 0)}
-            for status in (Status.SUBMITTED, Status.DEPARTMENTAL_REVIEW, Status.REGIONAL_REVIEW, Status.COMMITTEE)
+            for status in (
+                Status.SUBMITTED,
+                Status.DEPARTMENTAL_REVIEW,
+                Status.REGIONAL_REVIEW,
+                Status.COMMITTEE,
+            )
         ]
         context["review_total"] = sum(counts.values())
     if scope.committee or scope.administrator:

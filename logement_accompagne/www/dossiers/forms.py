@@ -28,7 +28,10 @@ from . import uploads
 LABELS = {
     "name": ("Nom du projet", ""),
     "location_text": ("Localisation du projet", "Commune(s), quartier(s), département."),
-    "carriers_text": ("Statut et nom du ou des porteur(s) du projet", "Par exemple : OPH de …, association …"),
+    "carriers_text": (
+        "Statut et nom du ou des porteur(s) du projet",
+        "Par exemple : OPH de …, association …",
+    ),
     "summary": ("Descriptif sommaire du projet et objectifs poursuivis", ""),
     "households": ("Nombre de ménages accompagnés", "Un nombre entier."),
     "households_approximate": ("Ce nombre de ménages est une estimation", ""),
@@ -59,7 +62,10 @@ LABELS = {
     "support_adhesion": ("Démarche mise en place pour favoriser l'adhésion du ménage", ""),
     "support_offer": ("Modalités de mobilisation de l'offre d'accompagnement existante ou nouvelle", ""),
     "support_landlord_relation": ("Structuration de la relation bailleur / accompagnateur", ""),
-    "support_needs_fit": ("Adéquation du projet aux besoins spécifiques des publics ciblés par le projet", ""),
+    "support_needs_fit": (
+        "Adéquation du projet aux besoins spécifiques des publics ciblés par le projet",
+        "",
+    ),
     "partners": (
         "Partenaires mobilisés",
         "Exemples : collectivités territoriales, SIAO, associations, coordination entre les organismes…",
@@ -132,6 +138,7 @@ class SectionForm(DsfrForm):
 
 
 class LocalisationForm(SectionForm):
+    field_order = ["name", "location_text", "departments", "carriers_text", "summary"]
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.order_by("code"),
         required=False,
@@ -171,18 +178,18 @@ class FinanceForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cap = self.dossier.call.project_cap_eur
-        self.fields["requested_amount_eur"].help_text = (
-            f"Plafond par projet de cet appel : {cap:,.0f} €.".replace(",", "\u202f")
-        )
+        self.fields[
+            "requested_amount_eur"
+        ].help_text = f"Plafond par projet de cet appel : {cap:,.0f} €.".replace(",", "\u202f")
 
 
 class DurationForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         call = self.dossier.call
-        self.fields["duration_months"].help_text = (
-            f"Entre {call.min_duration_months} et {call.max_duration_months} mois pour cet appel."
-        )
+        self.fields[
+            "duration_months"
+        ].help_text = f"Entre {call.min_duration_months} et {call.max_duration_months} mois pour cet appel."
 
 
 FORM_BASES = {"localisation": LocalisationForm, "logements": HousingForm, "financement": FinanceForm,
@@ -311,7 +318,9 @@ class NewDossierForm(DsfrForm):
     organisation = forms.ModelChoiceField(
         label="Organisation qui dépose le dossier", queryset=Organisation.objects.none(), empty_label=None
     )
-    name = forms.CharField(label="Nom du projet", max_length=500, help_text="Vous pourrez le modifier ensuite.")
+    name = forms.CharField(
+        label="Nom du projet", max_length=500, help_text="Vous pourrez le modifier ensuite."
+    )
 
     def __init__(self, *args, calls, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -319,6 +328,8 @@ class NewDossierForm(DsfrForm):
         self.fields["organisation"].queryset = organisations
         if len(calls) == 1:
             self.fields["call"].initial = calls[0].pk
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
 
 
 class ConfirmForm(DsfrForm):

@@ -2,15 +2,17 @@
 
 from django import forms
 from django.conf import settings
+from dsfr.utils import dsfr_input_class_attr
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
 from logement_accompagne.dossiers.enums import Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.www.forms import DsfrForm
 
 
-class UploadForm(forms.Form):
+class UploadForm(DsfrForm):
     call = forms.ModelChoiceField(label="Appel à projets", queryset=Call.objects.none(), empty_label=None)
     organisation = forms.ModelChoiceField(
         label="Organisation porteuse", queryset=Organisation.objects.none(), empty_label=None
@@ -53,7 +55,7 @@ def _set(document: dict, dotted: str, value) -> None:
     node[last] = value
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DsfrForm):
     """One editable field per scalar value of the canonical document, labelled as on the paper form."""
 
     def __init__(self, *args, canonical: dict, **kwargs):
@@ -80,7 +82,9 @@ class ReviewForm(forms.Form):
             required=False,
             initial=", ".join(_get(canonical, "location.department_codes")),
         )
-
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+        self._bound_fields_cache.clear()
 
     def reviewed_document(self) -> dict:
         """The canonical document with the person's corrections applied."""
@@ -97,6 +101,9 @@ class ReviewForm(forms.Form):
                 value = bool(value)
             _set(document, key, value)
         _set(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
-        codes = [code.strip().upper() for code in (self.cleaned_data.get("location.department_codes") or "").split(",")]
+        codes = [
+            code.strip().upper()
+            for code in (self.cleaned_data.get("location.department_codes") or "").split(",")
+        ]
         _set(document, "location.department_codes", [code for code in codes if code])
         return document

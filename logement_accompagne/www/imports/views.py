@@ -33,7 +33,9 @@ def upload(request):
     organisations = carrier_organisations_of(request.user)
     if not organisations.exists():
         raise PermissionDenied("Seuls les porteurs de projet peuvent importer un dossier.")
-    form = UploadForm(request.POST or None, request.FILES or None, calls=_open_calls(), organisations=organisations)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, calls=_open_calls(), organisations=organisations
+    )
     if request.method == "POST" and form.is_valid():
         document = form.cleaned_data["document"]
         job = ImportJob(
@@ -50,7 +52,11 @@ def upload(request):
     return render(
         request,
         "www/imports/upload.html",
-        {"form": form, "title": "Importer un dossier existant", "breadcrumb_data": _breadcrumb("Importer un dossier")},
+        {
+            "form": form,
+            "title": "Importer un dossier existant",
+            "breadcrumb_data": _breadcrumb("Importer un dossier"),
+        },
     )
 
 
@@ -67,7 +73,11 @@ def review(request, job_id):
     context = {"job": job, "title": f"Import de « {job.original_name} »",
                "breadcrumb_data": _breadcrumb("Vérifier l'import")}  # fmt: skip
     if job.state == ImportJob.State.CONFIRMED:
-        return redirect("dossiers:detail", pk=job.dossier_id) if job.dossier_id else redirect("home")
+        return (
+            redirect("dossiers:detail", reference=job.dossier.reference)
+            if job.dossier_id
+            else redirect("home")
+        )
     if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
         return render(request, "www/imports/progress.html", context)
     if job.state == ImportJob.State.FAILED:
@@ -79,14 +89,23 @@ def review(request, job_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Le brouillon a été créé à partir du document. Vérifiez-le puis déposez-le.")
-            return redirect("dossiers:detail", pk=dossier.pk)
+            messages.success(
+                request, "Le brouillon a été créé à partir du document. Vérifiez-le puis déposez-le."
+            )
+            return redirect("dossiers:detail", reference=dossier.reference)
     context.update(
         form=form,
         rows=list(_field_rows(form, job.sources or {})),
         unmapped=(job.canonical or {}).get("unmapped", []),
-        money_keys=[key for key in ("finance.diagnostic_cost", "finance.support_cost",
-                                    "finance.rental_management_cost", "finance.global_cost")],  # fmt: skip
+        money_keys=[
+            key
+            for key in (
+                "finance.diagnostic_cost",
+                "finance.support_cost",
+                "finance.rental_management_cost",
+                "finance.global_cost",
+            )
+        ],  # fmt: skip
         scalar_count=len(SCALAR_FIELDS),
     )
     return render(request, "www/imports/review.html", context)

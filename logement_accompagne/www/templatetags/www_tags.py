@@ -32,7 +32,12 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     items = [{"label": "Accueil", "url": reverse("home")}]
     if scope.is_carrier:
         items.append({"label": "Mes dossiers", "url": reverse("dossiers:list")})
-    if scope.is_departmental_instructor or scope.is_regional_instructor or scope.committee or scope.administrator:
+    if (
+        scope.is_departmental_instructor
+        or scope.is_regional_instructor
+        or scope.committee
+        or scope.administrator
+    ):
         items.append({"label": "À instruire", "url": reverse("review:queue")})
     if scope.committee or scope.administrator:
         items.append({"label": "Comité", "url": reverse("committee:index")})

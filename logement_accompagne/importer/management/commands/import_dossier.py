@@ -1,0 +1,143 @@
+"""``manage.py import_dossier PATH [PATH ...] [--json] [--save --call SLUG]``.
+
+Reads filled "Présentation synthétique" forms (Word, OpenDocument, PDF, text; the format is told
+from the content). ``--json`` prints the canonical documents on stdout and nothing else there;
+otherwise a short French summary per file. ``--save`` creates a draft dossier per file on a call.
+A file that cannot be read gives one line ``path: message`` on stderr, the others go on, and the
+command ends with exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from logement_accompagne.importer import MAX_DOCUMENT_BYTES, DocumentImportError, parse_document
+from logement_accompagne.importer.detect import FORMAT_LABELS
+
+TRI_LABELS = {"yes": "oui", "no": "non", "unknown": "inconnu"}
+
+
+class Command(BaseCommand):
+    help = "Importe des présentations synthétiques remplies (Word, OpenDocument, PDF, texte)."
+    # Reading files needs neither URLs nor admin: checks of other apps must not block an import.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="fichiers à importer")
+        parser.add_argument(
+            "--json", action="store_true", help="affiche le JSON canonique (tableau si plusieurs)"
+        )
+        parser.add_argument("--save", action="store_true", help="crée un dossier brouillon par fichier")
+        parser.add_argument("--call", metavar="SLUG", help="appel à projets des dossiers créés (avec --save)")
+
+    def handle(self, *args, **options):
+        call = self._call(options) if options["save"] else None
+        documents: list[dict] = []
+        failures = 0
+        for path in options["paths"]:
+            try:
+                data = _read(path)
+                result = parse_document(data, filename=os.path.basename(path))
+            except DocumentImportError as error:
+                failures += 1
+                self.stderr.write(f"{path}: {error.message}")
+                continue
+            documents.append(result.canonical)
+            saved = None
+            if call is not None:
+                try:
+                    saved = self._save(result.canonical, call, path, data)
+                except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
+                    failures += 1
+                    message = getattr(error, "messages", None) or [str(error)]
+                    self.stderr.write(f"{path}: enregistrement impossible : {' '.join(map(str, message))}")
+                    continue
+            if not options["json"]:
+                self._summary(path, result, saved)
+            else:  # stdout holds the JSON only: warnings go to stderr, marked as such
+                for warning in result.warnings:
+                    self.stderr.write(f"{path}: attention : {warning}")
+        if options["json"]:
+            payload = documents[0] if len(options["paths"]) == 1 and len(documents) == 1 else documents
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+        if failures:
+            sys.stdout.flush()
+            raise SystemExit(1)
+
+    def _call(self, options):
+        """The call named by --call; --save without it, or an unknown slug, is a CommandError."""
+        slug = options.get("call")
+        if not slug:
+            raise CommandError(
+                "--save demande --call SLUG (l'appel à projets sur lequel créer les dossiers)."
+            )
+        from logement_accompagne.calls.models import Call
+
+        try:
+            return Call.objects.get(slug=slug)
+        except Call.DoesNotExist as error:
+            raise CommandError(f"Appel à projets inconnu : « {slug} ».") from error
+
+    def _save(self, canonical: dict, call, path: str, data: bytes):
+        """A draft dossier on ``call`` with the original file attached (the dossiers app does the storing)."""
+        try:
+            from logement_accompagne.dossiers.canonical import create_draft_from_canonical
+        except ImportError as error:
+            raise CommandError("L'enregistrement des dossiers importés n'est pas disponible.") from error
+        return create_draft_from_canonical(canonical, call=call, original_file=(os.path.basename(path), data))
+
+    def _summary(self, path: str, result, saved) -> None:
+        """A few French lines on what was read."""
+        c = result.canonical
+        target, housing, finance = c["target_public"], c["housing"], c["finance"]
+        households = target["households"]
+        lines = [
+            f"{path} ({FORMAT_LABELS.get(result.format, result.format)})",
+            f"  Projet : {c['name'] or '—'}",
+            f"  Porteurs : {', '.join(o['name'] for o in c['carriers']['organisations']) or '—'}",
+            f"  Départements : {', '.join(c['location']['department_codes']) or 'non déterminé'}",
+            f"  Ménages : {households if households is not None else '—'}"
+            f"{' (environ)' if target['households_approximate'] else ''} ; "
+            f"logements : {housing['dwellings'] if housing['dwellings'] is not None else housing['dwellings_text'] or '—'}",
+            f"  DALO : {TRI_LABELS[target['dalo_eligible']]} ; accords collectifs : "
+            f"{TRI_LABELS[target['collective_agreements']]} ; PDALPD : {TRI_LABELS[target['pdalpd']]}",
+            f"  Coût de l'accompagnement : {_money(finance['support_cost'])}",
+            f"  Durée : {c['duration']['months'] or '—'} mois{' renouvelable' if c['duration']['renewable'] else ''}",
+            f"  Passages non classés : {len(c['unmapped'])}",
+        ]
+        lines += [f"  Attention : {warning}" for warning in result.warnings]
+        if saved is not None:
+            lines.append(f"  Dossier brouillon créé : n° {saved.pk}")
+        self.stdout.write("\n".join(lines))
+
+
+def _money(money: dict) -> str:
+    """A money value in a few words."""
+    if money["amount_eur"] is None:
+        return "—"
+    period = {"month": " par mois", "year": " par an", "once": ""}.get(money["period"], "")
+    return f"{money['amount_eur']} €{period}"
+
+
+def _read(path: str) -> bytes:
+    """The file's bytes, refusing directories, missing files and files over the size limit before reading."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as error:
+        raise DocumentImportError("fichier introuvable ou illisible.", code="missing") from error
+    if os.path.isdir(path):
+        raise DocumentImportError("c'est un dossier, pas un fichier.", code="missing")
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentImportError(
+            f"le fichier dépasse la taille maximale de {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo.",
+            code="too_large",
+        )
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as error:
+        raise DocumentImportError("fichier illisible (droits d'accès ?).", code="missing") from error

@@ -1,0 +1,589 @@
+"""The dossier pages: carriers create, fill, submit and follow their dossiers; everyone who
+may see a dossier reads it on the same page, with the actions their role allows."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers import checks, services
+from logement_accompagne.dossiers.enums import Status, Tri
+from logement_accompagne.dossiers.models import Attachment
+from logement_accompagne.dossiers.permissions import Action, InvalidTransition, allowed_actions, relation_to
+from logement_accompagne.dossiers.sections import SECTION_BY_SLUG, SECTIONS
+from logement_accompagne.dossiers.selectors import dossiers_visible_to
+from logement_accompagne.organisations.selectors import carrier_organisations_of, scope_of
+from logement_accompagne.www.access import (
+    dossier_for_action,
+    error_text,
+    require_role,
+    state_refusal,
+    visible_dossier,
+)
+
+from . import display
+from .forms import (
+    COFUNDING_PREFIX,
+    COST_PREFIX,
+    AttachmentForm,
+    CarrierInviteForm,
+    CofundingLines,
+    ConfirmForm,
+    CostLines,
+    MessageForm,
+    NewDossierForm,
+    cofunding_initial,
+    cost_initial,
+    label_of,
+    section_form_class,
+)
+
+PAGE_SIZE = 50
+
+
+def crumbs(dossier=None, current: str = "", *links) -> dict:
+    """Breadcrumb data for django-dsfr: home → (the dossier) → current page."""
+    items = list(links)
+    if dossier is not None:
+        items.append({"url": reverse("dossiers:detail", args=[dossier.reference]), "title": str(dossier)})
+    return {"links": items, "current": current, "root_dir": reverse("home")}
+
+
+def _carrier_scope_or_403(request):
+    scope = scope_of(request.user)
+    if not scope.is_carrier:
+        raise PermissionDenied("Cette page est réservée aux porteurs de projet.")
+    return scope
+
+
+# --- carriers' list and creation -------------------------------------------------------------
+
+
+@login_required
+def dossier_list(request):
+    scope = _carrier_scope_or_403(request)
+    dossiers = (
+        dossiers_visible_to(request.user)
+        .filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids)
+        .distinct()
+        .select_related("call")
+        .order_by("-updated_at")
+    )
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "www/dossiers/list.html",
+        {"title": "Mes dossiers", "page_obj": page, "breadcrumb_data": crumbs(None, "Mes dossiers")},
+    )
+
+
+def open_calls():
+    today = timezone.localdate()
+    return Call.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("-year", "title")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_create(request):
+    _carrier_scope_or_403(request)
+    calls = open_calls()
+    organisations = carrier_organisations_of(request.user)
+    form = NewDossierForm(request.POST or None, calls=calls, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.create_dossier(
+                user=request.user,
+                call=form.cleaned_data["call"],
+                organisation=form.cleaned_data["organisation"],
+                name=form.cleaned_data["name"],
+            )
+        except (PermissionDenied, InvalidTransition, ValidationError) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Le dossier a été créé. Remplissez-le section par section.")
+            return redirect("dossiers:edit_section", reference=dossier.reference, slug=SECTIONS[0].slug)
+    return render(
+        request,
+        "www/dossiers/create.html",
+        {
+            "title": "Nouveau dossier",
+            "form": form,
+            "has_open_call": calls.exists(),
+            "breadcrumb_data": crumbs(
+                None, "Nouveau dossier", {"url": reverse("dossiers:list"), "title": "Mes dossiers"}
+            ),
+        },
+    )
+
+
+# --- the dossier page ------------------------------------------------------------------------
+
+
+@login_required
+def dossier_detail(request, reference):
+    dossier = visible_dossier(request, reference)
+    relation = relation_to(scope_of(request.user), dossier)
+    can = {action.value for action in allowed_actions(request.user, dossier)}
+    reviewer = relation.reviewer or relation.administrator
+    context = {
+        "title": str(dossier),
+        "dossier": dossier,
+        "can": can,
+        "reviewer": reviewer,
+        "carrier": relation.carrier,
+        "sections": display.dossier_sections(dossier),
+        "cost_lines": list(dossier.cost_lines.all()),
+        "cofunding_lines": list(dossier.cofunding_lines.all()),
+        "summary": checks.financial_summary(dossier),
+        "consistency": checks.consistency(dossier),
+        "attachments": list(dossier.attachments.all()),
+        "transitions": list(dossier.transitions.select_related("actor")),
+        "decisions": list(dossier.committee_decisions.select_related("author")),
+        "message_count": dossier.messages.count(),
+        "breadcrumb_data": crumbs(None, str(dossier)),
+    }
+    if reviewer:
+        context["departmental_opinions"] = list(dossier.departmental_opinions.select_related("author"))
+        context["regional_opinions"] = list(dossier.regional_opinions.select_related("author"))
+    if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
+        missing = checks.completeness(dossier)
+        context["missing"] = display.missing_links(dossier, missing)
+    if dossier.status == Status.RETURNED:
+        context["return_request"] = (
+            dossier.transitions.filter(to_status=Status.RETURNED).select_related("actor").last()
+        )
+    return render(request, "www/dossiers/detail.html", context)
+
+
+# --- section editor --------------------------------------------------------------------------
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "Non renseigné"
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if value in Tri.values:
+        return Tri(value).label
+    return str(value)
+
+
+def _lines_text(lines: list[dict], kind: str) -> str:
+    if not lines:
+        return "Aucune ligne"
+    if kind == "cost":
+        return " ; ".join(f"{line['kind']} : {_show(line['amount_eur'])} €" for line in lines)
+    return " ; ".join(f"{line['funder']} : {_show(line['amount_eur'])} €" for line in lines)
+
+
+def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
+    """What differs between the person's input and what is now saved (label, theirs, saved)."""
+    rows = [
+        {"label": label_of(name), "yours": _show(yours), "saved": _show(saved)}
+        for name, (yours, saved) in stale.changed_fields.items()
+        if not name.startswith("mobilisation_")
+    ]
+    if any(name.startswith("mobilisation_") for name in stale.changed_fields):
+        rows.append({"label": label_of("mobilisation"), "yours": "Modifiées", "saved": "Modifiées"})
+    extra = form.service_kwargs()
+    if "department_codes" in extra:
+        saved = sorted(current.departments.values_list("code", flat=True))
+        if sorted(extra["department_codes"]) != saved:
+            rows.append(
+                {
+                    "label": label_of("departments"),
+                    "yours": ", ".join(sorted(extra["department_codes"])) or "Aucun",
+                    "saved": ", ".join(saved) or "Aucun",
+                }
+            )
+    if costs is not None:
+        pairs = (("Lignes de coût", costs.lines(), cost_initial(current), "cost"),
+                 ("Lignes de cofinancement", cofunding.lines(), cofunding_initial(current), "cofunding"))  # fmt: skip
+        for label, yours, saved, kind in pairs:
+            if _lines_text(yours, kind) != _lines_text(saved, kind):
+                rows.append(
+                    {"label": label, "yours": _lines_text(yours, kind), "saved": _lines_text(saved, kind)}
+                )
+    return rows
+
+
+def _bump_total(data, prefix: str) -> None:
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        data[key] = str(int(data.get(key, "0")) + 1)
+    except ValueError:
+        pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_section(request, reference, slug):
+    section = SECTION_BY_SLUG.get(slug)
+    if section is None:
+        raise Http404("Section inconnue.")
+    dossier, refusal = dossier_for_action(request, reference, Action.EDIT)
+    if refusal:
+        return refusal
+    form_class = section_form_class(section)
+    finance = section.slug == "financement"
+    costs = cofunding = None
+    conflict = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        adding = False
+        if finance and "ajouter_cout" in data:
+            _bump_total(data, COST_PREFIX)
+            adding = True
+        if finance and "ajouter_cofinancement" in data:
+            _bump_total(data, COFUNDING_PREFIX)
+            adding = True
+        form = form_class(data, dossier=dossier)
+        if finance:
+            costs = CostLines(data, prefix=COST_PREFIX)
+            cofunding = CofundingLines(data, prefix=COFUNDING_PREFIX)
+        valid = form.is_valid() and (not finance or (costs.is_valid() & cofunding.is_valid()))
+        if valid and not adding:
+            values = form.values()
+            extra = form.service_kwargs()
+            if finance:
+                extra.update(cost_lines=costs.lines(), cofunding_lines=cofunding.lines())
+            # The in-memory dossier takes the person's values, so that a refusal
+            # (StaleDossier) can say, field by field, "yours" against "saved".
+            for name, value in values.items():
+                setattr(dossier, name, value)
+            try:
+                services.update_dossier(
+                    user=request.user,
+                    dossier=dossier,
+                    expected_version=form.cleaned_data["version"],
+                    values=values,
+                    **extra,
+                )
+            except services.StaleDossier as stale:
+                current = visible_dossier(request, reference)
+                conflict = _conflict_rows(stale, current, form, costs, cofunding)
+                # Keep every input; the next save is made knowingly, over the current version.
+                form.data["version"] = str(current.version)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for name, errors in error.error_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            except InvalidTransition as error:
+                messages.error(request, error_text(error))
+                return redirect("dossiers:detail", reference=reference)
+            else:
+                messages.success(request, f"Section « {section.title} » enregistrée.")
+                index = SECTIONS.index(section)
+                if "suivant" in request.POST and index + 1 < len(SECTIONS):
+                    return redirect(
+                        "dossiers:edit_section", reference=reference, slug=SECTIONS[index + 1].slug
+                    )
+                if "suivant" in request.POST:
+                    return redirect("dossiers:detail", reference=reference)
+                return redirect("dossiers:edit_section", reference=reference, slug=section.slug)
+    else:
+        form = form_class(dossier=dossier)
+        if finance:
+            costs = CostLines(initial=cost_initial(dossier), prefix=COST_PREFIX)
+            cofunding = CofundingLines(initial=cofunding_initial(dossier), prefix=COFUNDING_PREFIX)
+    index = SECTIONS.index(section)
+    missing = display.missing_links(dossier, checks.completeness(dossier))
+    return render(
+        request,
+        "www/dossiers/section.html",
+        {
+            "title": f"{section.title} — {dossier}",
+            "dossier": dossier,
+            "section": section,
+            "form": form,
+            "costs": costs,
+            "cofunding": cofunding,
+            "conflict": conflict,
+            "missing": missing,
+            "step": index + 1,
+            "steps": len(SECTIONS),
+            "next_section": SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
+            "menu": [
+                {
+                    "label": f"{number}. {item.title}",
+                    "link": reverse("dossiers:edit_section", args=[dossier.reference, item.slug]),
+                }
+                for number, item in enumerate(SECTIONS, start=1)
+            ],
+            "breadcrumb_data": crumbs(dossier, section.title),
+        },
+    )
+
+
+# --- transitions of the carriers -------------------------------------------------------------
+
+
+def _already(request, dossier, text: str):
+    messages.info(request, text)
+    return redirect("dossiers:detail", reference=dossier.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request, reference):
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.SUBMIT, dossier)
+    if dossier.status == Status.RETURNED:
+        return redirect("dossiers:resubmit", reference=reference)
+    if dossier.status != Status.DRAFT and dossier.submitted_at:
+        # A second click, a reload, another tab: the first one did it, nothing more to do.
+        return _already(request, dossier, f"Ce dossier a déjà été déposé le {dossier.submitted_at:%d/%m/%Y}.")
+    if refusal := state_refusal(request, Action.SUBMIT, dossier):
+        return refusal
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(user=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            current = visible_dossier(request, reference)
+            if current.submitted_at:
+                return _already(request, current, "Ce dossier a déjà été déposé.")
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                "Votre dossier a été déposé. Le service instructeur de votre département a été prévenu.",
+            )
+            return redirect("dossiers:detail", reference=reference)
+    return _confirm_page(request, dossier, form, "submit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resubmit(request, reference):
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.RESUBMIT, dossier)
+    if dossier.status != Status.RETURNED and dossier.submitted_at and dossier.status != Status.WITHDRAWN:
+        return _already(request, dossier, "Ce dossier a déjà été redéposé.")
+    if refusal := state_refusal(request, Action.RESUBMIT, dossier):
+        return refusal
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit(user=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            current = visible_dossier(request, reference)
+            if current.status != Status.RETURNED:
+                return _already(request, current, "Ce dossier a déjà été redéposé.")
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "Votre dossier complété a été redéposé. L'instruction reprend.")
+            return redirect("dossiers:detail", reference=reference)
+    return _confirm_page(request, dossier, form, "resubmit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, reference):
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.WITHDRAW, dossier)
+    if dossier.status == Status.WITHDRAWN:
+        return _already(request, dossier, "Ce dossier a déjà été retiré.")
+    if refusal := state_refusal(request, Action.WITHDRAW, dossier):
+        return refusal
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(user=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            current = visible_dossier(request, reference)
+            if current.status == Status.WITHDRAWN:
+                return _already(request, current, "Ce dossier a déjà été retiré.")
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "Le dossier a été retiré. Il ne sera pas examiné.")
+            return redirect("dossiers:detail", reference=reference)
+    return _confirm_page(request, dossier, form, "withdraw")
+
+
+CONFIRM_PAGES = {
+    "submit": ("Déposer le dossier", "Déposer le dossier"),
+    "resubmit": ("Redéposer le dossier complété", "Redéposer le dossier"),
+    "withdraw": ("Retirer le dossier", "Retirer définitivement le dossier"),
+}
+
+
+def _confirm_page(request, dossier, form, kind: str):
+    title, button = CONFIRM_PAGES[kind]
+    missing = display.missing_links(dossier, checks.completeness(dossier)) if kind != "withdraw" else []
+    closed = kind == "submit" and not dossier.call.is_open()
+    return render(
+        request,
+        "www/dossiers/confirm.html",
+        {
+            "title": f"{title} — {dossier}",
+            "heading": title,
+            "button": button,
+            "kind": kind,
+            "dossier": dossier,
+            "form": form,
+            "missing": missing,
+            "closed": closed,
+            "summary": checks.financial_summary(dossier) if kind != "withdraw" else None,
+            "breadcrumb_data": crumbs(dossier, title),
+        },
+    )
+
+
+# --- messages, attachments, co-carriers ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread(request, reference):
+    dossier = visible_dossier(request, reference)
+    can_write = Action.MESSAGE in allowed_actions(request.user, dossier)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        require_role(request, Action.MESSAGE, dossier)
+        if form.is_valid():
+            try:
+                services.post_message(user=request.user, dossier=dossier, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(
+                    request, "Message envoyé. Les personnes concernées sont prévenues par e-mail."
+                )
+                return redirect(reverse("dossiers:messages", args=[reference]) + "#dernier-message")
+    return render(
+        request,
+        "www/dossiers/messages.html",
+        {
+            "title": f"Messages — {dossier}",
+            "dossier": dossier,
+            "thread": list(dossier.messages.select_related("author")),
+            "form": form if can_write else None,
+            "breadcrumb_data": crumbs(dossier, "Messages"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachments(request, reference):
+    dossier = visible_dossier(request, reference)
+    can_upload = Action.EDIT in allowed_actions(request.user, dossier)
+    form = None
+    if request.method == "POST":
+        require_role(request, Action.EDIT, dossier)
+        if refusal := state_refusal(request, Action.EDIT, dossier):
+            return refusal
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.MAX_UPLOAD_BYTES + 64 * 1024:
+            # Refused from the announced length, before the body is parsed or stored.
+            form = AttachmentForm()
+            form.add_error(
+                None,
+                f"Le fichier est trop volumineux : la taille maximale est de "
+                f"{filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
+            )
+        else:
+            form = AttachmentForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    services.add_attachment(
+                        user=request.user,
+                        dossier=dossier,
+                        name=_safe_name(upload.name),
+                        content=form.content,
+                        content_type=form.detected.content_type,
+                        description=form.cleaned_data["description"],
+                    )
+                except (InvalidTransition, ValidationError) as error:
+                    form.add_error(None, error_text(error))
+                else:
+                    messages.success(request, f"Pièce jointe « {_safe_name(upload.name)} » ajoutée.")
+                    return redirect("dossiers:attachments", reference=reference)
+    elif can_upload:
+        form = AttachmentForm()
+    return render(
+        request,
+        "www/dossiers/attachments.html",
+        {
+            "title": f"Pièces jointes — {dossier}",
+            "dossier": dossier,
+            "attachments": list(dossier.attachments.select_related("uploaded_by")),
+            "form": form,
+            "breadcrumb_data": crumbs(dossier, "Pièces jointes"),
+        },
+    )
+
+
+def _safe_name(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip() or "fichier"
+    return name[:200]
+
+
+@login_required
+def attachment_download(request, reference, pk):
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.VIEW, dossier)
+    try:
+        attachment = dossier.attachments.get(pk=pk)
+    except Attachment.DoesNotExist as missing:
+        raise Http404("Pièce jointe introuvable.") from missing
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carriers(request, reference):
+    dossier = visible_dossier(request, reference)
+    can_invite = Action.EDIT in allowed_actions(request.user, dossier)
+    form = None
+    if request.method == "POST":
+        require_role(request, Action.EDIT, dossier)
+        if refusal := state_refusal(request, Action.EDIT, dossier):
+            return refusal
+        form = CarrierInviteForm(request.POST, dossier=dossier)
+        if form.is_valid():
+            organisation = form.cleaned_data["organisation"]
+            try:
+                services.add_carrier(user=request.user, dossier=dossier, organisation=organisation)
+            except (InvalidTransition, ValidationError) as error:
+                form.add_error("organisation", error_text(error))
+            else:
+                messages.success(
+                    request,
+                    f"« {organisation} » est désormais co-porteur : ses membres ont accès au dossier.",
+                )
+                return redirect("dossiers:carriers", reference=reference)
+    elif can_invite:
+        form = CarrierInviteForm(dossier=dossier)
+    links = dossier.carrier_links.select_related("organisation", "organisation__department")
+    return render(
+        request,
+        "www/dossiers/carriers.html",
+        {
+            "title": f"Porteurs — {dossier}",
+            "dossier": dossier,
+            "links": list(links),
+            "form": form,
+            "breadcrumb_data": crumbs(dossier, "Porteurs"),
+        },
+    )

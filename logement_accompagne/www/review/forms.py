@@ -1,0 +1,70 @@
+"""The instructors' forms: queue filters, departmental and regional opinions, request for completion."""
+
+from django import forms
+
+from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
+from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
+
+QUEUE_STATES = [status for status in Status if status != Status.DRAFT]
+
+
+class QueueFilterForm(DsfrForm):
+    call = forms.ModelChoiceField(label="Appel à projets", queryset=Call.objects.order_by("-year", "title"),
+                                  required=False, empty_label="Tous les appels")  # fmt: skip
+    status = forms.ChoiceField(label="État", required=False,
+                               choices=[("", "Tous les états"), *[(s.value, s.label) for s in QUEUE_STATES]])  # fmt: skip
+    department = forms.ChoiceField(label="Département", required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "Tous les départements")] + [
+            (department.code, str(department)) for department in departments
+        ]
+
+
+class DepartmentalOpinionForm(DsfrForm):
+    relevance = forms.CharField(
+        label="Pertinence du projet au regard des objectifs visés par l'appel à projets",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+    )
+    reproducibility = forms.ChoiceField(
+        label="Caractère reproductible de la démarche",
+        choices=Reproducibility.choices,
+        widget=InlineRadioSelect,
+    )
+    conditions = forms.CharField(
+        label="Conditions jugées nécessaires",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+    )
+    forward = forms.BooleanField(
+        label="Transmettre le dossier au niveau régional après l'enregistrement de l'avis",
+        required=False,
+        initial=True,
+    )
+
+
+class RegionalOpinionForm(DsfrForm):
+    verdict = forms.ChoiceField(
+        label="Avis global formulé par le niveau régional", choices=Verdict.choices, widget=InlineRadioSelect
+    )
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
+    forward = forms.BooleanField(
+        label="Transmettre le dossier au comité national après l'enregistrement de l'avis",
+        required=False,
+        initial=True,
+    )
+
+
+class ReturnForm(DsfrForm):
+    message = forms.CharField(
+        label="Ce que les porteurs doivent compléter",
+        help_text="Ce message est envoyé aux porteurs par e-mail et figure dans le fil des messages du dossier.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+    )

@@ -1,0 +1,271 @@
+"""The instructors' pages: the queue of filed dossiers, the opinions, the requests for completion."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from logement_accompagne.dossiers import checks, services
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.models import DossierCarrier
+from logement_accompagne.dossiers.permissions import Action, InvalidTransition
+from logement_accompagne.dossiers.selectors import dossiers_visible_to
+from logement_accompagne.organisations.selectors import scope_of
+from logement_accompagne.territories.models import Department
+from logement_accompagne.www.access import dossier_for_action, error_text
+from logement_accompagne.www.dossiers.views import crumbs
+
+from .forms import QUEUE_STATES, DepartmentalOpinionForm, QueueFilterForm, RegionalOpinionForm, ReturnForm
+
+PAGE_SIZE = 50
+
+
+def _instructor_scope_or_403(request):
+    scope = scope_of(request.user)
+    if not (scope.is_instructor or scope.administrator):
+        raise PermissionDenied("Cette page est réservée aux services instructeurs de l'État.")
+    return scope
+
+
+def departments_in_scope(scope):
+    if scope.committee or scope.administrator:
+        return Department.objects.order_by("code")
+    return Department.objects.filter(
+        Q(code__in=scope.departmental_codes)
+        | Q(region_id__in=scope.regional_codes)
+        | Q(former_region_id__in=scope.regional_codes)
+    ).order_by("code")
+
+
+@login_required
+def queue(request):
+    scope = _instructor_scope_or_403(request)
+    departments = list(departments_in_scope(scope))
+    form = QueueFilterForm(request.GET or None, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    dossiers = dossiers_visible_to(request.user).filter(submitted_at__isnull=False)
+    if filters.get("call"):
+        dossiers = dossiers.filter(call=filters["call"])
+    if filters.get("department"):
+        dossiers = dossiers.filter(departments__code=filters["department"])
+    # Counts per state under the same call/department filters: one aggregate query.
+    counted = {
+        row["status"]: row["n"] for row in dossiers.order_by().values("status").annotate(n=Count("pk"))
+    }
+    status = filters.get("status")
+    if status:
+        dossiers = dossiers.filter(status=status)
+    dossiers = (
+        dossiers.select_related("call")
+        .prefetch_related(
+            "departments",
+            Prefetch("carrier_links", queryset=DossierCarrier.objects.select_related("organisation")),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    counts = []
+    for state in QUEUE_STATES:
+        params["status"] = state.value
+        counts.append(
+            {"status": state, "label": state.label, "count": counted.get(state.value, 0),
+             "url": f"?{params.urlencode()}", "current": status == state.value}
+        )  # fmt: skip
+    params.pop("status", None)
+    return render(
+        request,
+        "www/review/queue.html",
+        {
+            "title": "À instruire",
+            "form": form,
+            "page_obj": page,
+            "counts": counts,
+            "total": sum(counted.values()),
+            "all_url": f"?{params.urlencode()}",
+            "status_filter": status,
+            "breadcrumb_data": crumbs(None, "À instruire"),
+        },
+    )
+
+
+def _done(request, dossier, text: str):
+    messages.success(request, text)
+    return redirect("dossiers:detail", reference=dossier.reference)
+
+
+def _post_transition(request, reference, action: Action, service, done_text: str, already_text: str,
+                     already_states):  # fmt: skip
+    dossier, refusal = dossier_for_action(request, reference, action)
+    if dossier.status in already_states:
+        # A second click: the first one did it.
+        messages.info(request, already_text)
+        return redirect("dossiers:detail", reference=reference)
+    if refusal:
+        return refusal
+    try:
+        service(user=request.user, dossier=dossier)
+    except (InvalidTransition, ValidationError) as error:
+        messages.error(request, error_text(error))
+        return redirect("dossiers:detail", reference=reference)
+    return _done(request, dossier, done_text)
+
+
+@login_required
+@require_POST
+def start(request, reference):
+    return _post_transition(
+        request, reference, Action.START_REVIEW, services.start_departmental_review,
+        "Vous avez pris en charge l'instruction de ce dossier.", "L'instruction de ce dossier a déjà commencé.",
+        (Status.DEPARTMENTAL_REVIEW,),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def forward_to_region(request, reference):
+    return _post_transition(
+        request, reference, Action.FORWARD_TO_REGION, services.forward_to_region,
+        "Le dossier a été transmis au niveau régional.", "Ce dossier a déjà été transmis au niveau régional.",
+        (Status.REGIONAL_REVIEW,),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def forward_to_committee(request, reference):
+    return _post_transition(
+        request, reference, Action.FORWARD_TO_COMMITTEE, services.forward_to_committee,
+        "Le dossier a été transmis au comité national.", "Ce dossier a déjà été transmis au comité national.",
+        (Status.COMMITTEE,),
+    )  # fmt: skip
+
+
+def _opinion_page(request, dossier, form, template: str, title: str):
+    return render(
+        request,
+        template,
+        {
+            "title": f"{title} — {dossier}",
+            "heading": title,
+            "dossier": dossier,
+            "form": form,
+            "summary": checks.financial_summary(dossier),
+            "consistency": checks.consistency(dossier),
+            "departmental_opinions": list(dossier.departmental_opinions.select_related("author")),
+            "regional_opinions": list(dossier.regional_opinions.select_related("author")),
+            "breadcrumb_data": crumbs(dossier, title),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def departmental_opinion(request, reference):
+    dossier, refusal = dossier_for_action(request, reference, Action.DEPARTMENTAL_OPINION)
+    if refusal:
+        return refusal
+    latest = dossier.departmental_opinions.first()
+    initial = (
+        {
+            "relevance": latest.relevance,
+            "reproducibility": latest.reproducibility,
+            "conditions": latest.conditions,
+        }
+        if latest
+        else {}
+    )
+    form = DepartmentalOpinionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.record_departmental_opinion(
+                    user=request.user, dossier=dossier, relevance=data["relevance"],
+                    reproducibility=data["reproducibility"], conditions=data["conditions"],
+                )  # fmt: skip
+                if data["forward"]:
+                    services.forward_to_region(user=request.user, dossier=dossier)
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        except InvalidTransition as error:
+            messages.error(request, error_text(error))
+            return redirect("dossiers:detail", reference=reference)
+        else:
+            text = "Avis départemental enregistré" + (
+                " et dossier transmis au niveau régional." if data["forward"] else "."
+            )
+            return _done(request, dossier, text)
+    return _opinion_page(request, dossier, form, "www/review/opinion.html", "Avis du service départemental")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regional_opinion(request, reference):
+    dossier, refusal = dossier_for_action(request, reference, Action.REGIONAL_OPINION)
+    if refusal:
+        return refusal
+    latest = dossier.regional_opinions.first()
+    initial = {"verdict": latest.verdict, "comment": latest.comment} if latest else {}
+    form = RegionalOpinionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.record_regional_opinion(
+                    user=request.user, dossier=dossier, verdict=data["verdict"], comment=data["comment"]
+                )
+                if data["forward"]:
+                    services.forward_to_committee(user=request.user, dossier=dossier)
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        except InvalidTransition as error:
+            messages.error(request, error_text(error))
+            return redirect("dossiers:detail", reference=reference)
+        else:
+            text = "Avis régional enregistré" + (
+                " et dossier transmis au comité national." if data["forward"] else "."
+            )
+            return _done(request, dossier, text)
+    return _opinion_page(request, dossier, form, "www/review/opinion.html", "Avis du niveau régional")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_for_completion(request, reference):
+    dossier, refusal = dossier_for_action(request, reference, Action.RETURN_FOR_COMPLETION)
+    if dossier.status == Status.RETURNED:
+        messages.info(request, "Des compléments ont déjà été demandés pour ce dossier.")
+        return redirect("dossiers:detail", reference=reference)
+    if refusal:
+        return refusal
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_for_completion(
+                user=request.user, dossier=dossier, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            form.add_error("message", error)
+        except InvalidTransition as error:
+            messages.error(request, error_text(error))
+            return redirect("dossiers:detail", reference=reference)
+        else:
+            return _done(request, dossier, "La demande de compléments a été envoyée aux porteurs.")
+    return render(
+        request,
+        "www/review/return.html",
+        {
+            "title": f"Demander des compléments — {dossier}",
+            "dossier": dossier,
+            "form": form,
+            "breadcrumb_data": crumbs(dossier, "Demander des compléments"),
+            "queue_url": reverse("review:queue"),
+        },
+    )

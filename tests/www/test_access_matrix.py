@@ -1,0 +1,296 @@
+"""Access-control matrix generated from the URL configuration.
+
+Every named URL of the site (the Django admin aside, which guards itself) is
+tried by every kind of person: anonymous, a carrier of the dossier's
+organisation and one of another organisation, a departmental and a regional
+instructor of the dossier's territory and of another territory, a committee
+member, a platform administrator. Each URL must be declared in MATRIX with
+the dossier state it is tried in and the expected outcome for each person:
+a URL added to the site without an entry here makes this suite fail.
+
+Outcomes: "ok" (200, or a redirect elsewhere than the login page), "redirect" (any), "login"
+(redirect to the login page), 403 (the French "Accès refusé" page), 404 (the
+dossier is not visible: its existence is not revealed).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from logement_accompagne.dossiers import services
+from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
+from tests import factories
+
+from .conftest import advance
+
+ACTORS = ("anonymous", "carrier", "carrier_other", "dept", "dept_other", "region", "region_other", "committee",
+          "admin")  # fmt: skip
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def everyone(outcome="ok") -> dict:
+    return dict.fromkeys(ACTORS, outcome)
+
+
+def logged_in(**overrides) -> dict:
+    return {**everyone("ok"), "anonymous": "login", **overrides}
+
+
+def on_dossier(allowed: set[str], *, draft: bool = False) -> dict:
+    """A dossier URL: people who cannot see the dossier get 404, those who see it but may not act 403.
+
+    Visibility: the dossier's carriers always; the State services of its territory and the committee
+    once it is filed; the administrator always.
+    """
+    visible = {"carrier", "admin"} if draft else {"carrier", "dept", "region", "committee", "admin"}
+    expected = {"anonymous": "login"}
+    for actor in ACTORS[1:]:
+        expected[actor] = 404 if actor not in visible else ("ok" if actor in allowed else 403)
+    return expected
+
+
+VIEWERS = {"carrier", "dept", "region", "committee", "admin"}
+PARTICIPANTS = {"carrier", "dept", "region", "committee"}
+
+
+@dataclass
+class Case:
+    expect: dict
+    method: str = "get"
+    state: str | None = None  # the dossier's state, or None when the URL is not about a dossier
+    kwargs: Callable | None = None  # default: the dossier's reference when there is a state, else nothing
+    data: Callable = lambda cast, dossier: {}
+    before: Callable = lambda cast, dossier: None  # while the dossier is still a draft
+    after: Callable = lambda cast, dossier: None  # once it has reached `state`
+    notes: str = field(default="")
+
+
+def with_slug(cast, dossier):
+    return {"reference": dossier.reference, "slug": "publics"}
+
+
+def add_attachment(cast, dossier):
+    cast["attachment"] = services.add_attachment(
+        user=cast.carrier, dossier=dossier, name="budget.pdf", content=PDF, content_type="application/pdf"
+    )
+
+
+def attachment_kwargs(cast, dossier):
+    return {"reference": dossier.reference, "pk": cast.attachment.pk}
+
+
+def departmental_opinion(cast, dossier):
+    services.record_departmental_opinion(
+        user=cast.dept, dossier=dossier, relevance="Pertinent", reproducibility=Reproducibility.HIGH
+    )
+
+
+def regional_opinion(cast, dossier):
+    services.record_regional_opinion(user=cast.region, dossier=dossier, verdict=Verdict.FAVOURABLE)
+
+
+def import_job(cast, dossier):
+    from logement_accompagne.importer.models import ImportJob
+
+    job = ImportJob.objects.create(
+        uploaded_by=cast.carrier, organisation=cast.landlord, call=dossier.call, original_name="projet.txt",
+        file="imports/projet.txt", size_bytes=10,
+    )  # fmt: skip
+    return {"job_id": job.pk}
+
+
+def section_data(cast, dossier):
+    return {"version": str(dossier.version), "households": "30", "dalo_eligible": "yes",
+            "collective_agreements": "no", "pdalpd": "yes"}  # fmt: skip
+
+
+def partner(cast, dossier):
+    association = factories.OrganisationFactory(name="Association partenaire", kind="association")
+    return {"organisation": association.pk}
+
+
+CARRIER = {"carrier"}
+
+MATRIX: dict[str, list[Case]] = {
+    # Access
+    "home": [Case(logged_in())],
+    "login": [Case(everyone())],
+    "logout": [Case(everyone("redirect"), method="post")],
+    "password_reset": [Case(everyone()), Case(everyone(), method="post", data=lambda c, d: {"email": "x@y.fr"})],
+    "password_reset_done": [Case(everyone())],
+    "password_reset_confirm": [Case(everyone(), kwargs=lambda c, d: {"uidb64": "MQ", "token": "jeton-faux"})],
+    "password_reset_complete": [Case(everyone())],
+    "accessibility": [Case(everyone())],
+    # Carriers
+    "dossiers:list": [Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403)))],  # fmt: skip
+    "dossiers:create": [
+        Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403))),  # fmt: skip
+    ],
+    "imports:upload": [
+        Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403))),  # fmt: skip
+    ],
+    "imports:review": [
+        Case({**everyone(404), "anonymous": "login", "carrier": "ok"}, state=Status.DRAFT, kwargs=import_job,
+             notes="an import is private to the person who uploaded it"),  # fmt: skip
+    ],
+    "dossiers:detail": [
+        Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
+        Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
+    ],
+    "dossiers:edit_section": [
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, kwargs=with_slug),
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, kwargs=with_slug, method="post", data=section_data),
+        Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
+    ],
+    "dossiers:submit": [
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT),
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post"),
+    ],
+    "dossiers:resubmit": [
+        Case(on_dossier(CARRIER), state=Status.RETURNED),
+        Case(on_dossier(CARRIER), state=Status.RETURNED, method="post"),
+    ],
+    "dossiers:withdraw": [
+        Case(on_dossier(CARRIER), state=Status.SUBMITTED),
+        Case(on_dossier(CARRIER), state=Status.SUBMITTED, method="post"),
+    ],
+    "dossiers:messages": [
+        Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
+        Case(on_dossier(PARTICIPANTS), state=Status.SUBMITTED, method="post", data=lambda c, d: {"body": "Bonjour"}),
+    ],
+    "dossiers:attachments": [
+        Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post",
+             data=lambda c, d: {"file": SimpleUploadedFile("note.pdf", PDF)}),  # fmt: skip
+    ],
+    "dossiers:attachment": [
+        Case(on_dossier(VIEWERS), state=Status.SUBMITTED, before=add_attachment, kwargs=attachment_kwargs),
+    ],
+    "dossiers:carriers": [
+        Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
+        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post", data=partner),
+    ],
+    # Instructors
+    "review:queue": [Case(logged_in(carrier=403, carrier_other=403))],
+    "review:start": [Case(on_dossier({"dept"}), state=Status.SUBMITTED, method="post")],
+    "review:departmental_opinion": [
+        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
+        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post",
+             data=lambda c, d: {"relevance": "Pertinent", "reproducibility": "high"}),  # fmt: skip
+    ],
+    "review:forward_to_region": [
+        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post", after=departmental_opinion),
+    ],
+    "review:regional_opinion": [
+        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
+        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW, method="post",
+             data=lambda c, d: {"verdict": "favourable"}),  # fmt: skip
+    ],
+    "review:forward_to_committee": [
+        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW, method="post", after=regional_opinion),
+    ],
+    "review:return_for_completion": [
+        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
+        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post",
+             data=lambda c, d: {"message": "Compléter"}),  # fmt: skip
+        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
+    ],
+    # Committee
+    "committee:index": [
+        Case(logged_in(**dict.fromkeys(["carrier", "carrier_other", "dept", "dept_other", "region", "region_other"], 403))),  # fmt: skip
+    ],
+    "committee:decide": [
+        Case(on_dossier({"committee"}), state=Status.COMMITTEE),
+        Case(on_dossier({"committee"}), state=Status.COMMITTEE, method="post",
+             data=lambda c, d: {"selected": "yes", "amount_granted_eur": "1000"}),  # fmt: skip
+    ],
+}
+
+
+def site_url_names() -> list[str]:
+    """Every route of the site, as "namespace:name" (unnamed routes are listed by their pattern)."""
+    names: list[str] = []
+
+    def walk(patterns, prefix: str, route: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                walk(pattern.url_patterns, namespace, route + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                names.append(prefix + pattern.name if pattern.name else f"(sans nom) {route}{pattern.pattern}")
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_every_url_of_the_site_is_declared_in_the_matrix():
+    declared, routes = set(MATRIX), set(site_url_names())
+    assert routes - declared == set(), "URL absentes de la matrice d'accès (à déclarer dans MATRIX)"
+    assert declared - routes == set(), "entrées de la matrice qui ne correspondent plus à aucune URL"
+
+
+def test_the_admin_is_for_staff_only(client, cast):
+    assert client.get(reverse("admin:index")).status_code == 302
+    client.force_login(cast.carrier)
+    assert client.get(reverse("admin:index")).status_code == 302
+    client.force_login(cast.admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+CASES = [
+    pytest.param(name, index, actor, id=f"{name}-{MATRIX[name][index].method}{index}-{actor}")
+    for name in site_url_names()
+    if name in MATRIX
+    for index in range(len(MATRIX[name]))
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("name", "index", "actor"), CASES)
+def test_access(client, cast, name, index, actor):
+    case = MATRIX[name][index]
+    dossier = cast.dossier
+    if case.state is not None:
+        case.before(cast, dossier)
+        dossier = advance(cast, case.state)
+        case.after(cast, dossier)
+    if case.kwargs is not None:
+        kwargs = case.kwargs(cast, dossier)
+    else:
+        kwargs = {"reference": dossier.reference} if case.state is not None else {}
+    url = reverse(name, kwargs=kwargs)
+    if actor != "anonymous":
+        client.force_login(cast[actor])
+    response = getattr(client, case.method)(url, case.data(cast, dossier))
+    expected = case.expect[actor]
+    login_url = reverse("login")
+    if expected == "ok":
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(login_url)
+    elif expected == "redirect":
+        assert response.status_code == 302
+    elif expected == "login":
+        assert response.status_code == 302 and response["Location"].startswith(login_url)
+    elif expected == 403:
+        assert response.status_code == 403
+        assert "Accès refusé" in response.content.decode()
+    else:
+        assert response.status_code == 404
+
+
+def test_a_refused_action_changes_nothing(client, cast):
+    """A 403 on a transition is not only a page: the dossier is untouched."""
+    advance(cast, Status.SUBMITTED)
+    for actor in ("carrier", "region", "committee", "admin"):
+        client.force_login(cast[actor])
+        client.post(reverse("review:start", args=[cast.dossier.reference]))
+    cast.dossier.refresh_from_db()
+    assert cast.dossier.status == Status.SUBMITTED
+    assert services.granted_total(cast.dossier.call) == Decimal("0")
