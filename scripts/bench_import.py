@@ -34,6 +34,7 @@ from logement_accompagne.importer.detect import detect_format  # noqa: E402
 
 
 def _samples_module():
+    """scripts/make_sample_documents.py imported as a module."""
     spec = importlib.util.spec_from_file_location(
         "make_sample_documents", ROOT / "scripts" / "make_sample_documents.py"
     )
@@ -115,10 +116,12 @@ def main(argv: list[str] | None = None) -> int:
             repeat = options.repeat if fmt != "doc" else max(1, min(options.repeat, 3))
 
             def run_import(files=files):
+                """Parse every file of the format once."""
                 for name, data in files:
                     parse_document(data, name)
 
             def run_floor(files=files, fmt=fmt):
+                """Read the raw text of every file of the format once."""
                 for _, data in files:
                     _raw_text(data, fmt)
 

@@ -339,6 +339,7 @@ HOSTILE_EXPECTED: dict[str, str] = {
 
 
 def _answer_lines(answer) -> list[str]:
+    """An answer as a list of lines."""
     return list(answer) if isinstance(answer, list) else [answer]
 
 

@@ -13,3 +13,4 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise wants it to exist

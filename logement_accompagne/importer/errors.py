@@ -9,11 +9,13 @@ class DocumentImportError(Exception):
     """
 
     def __init__(self, message: str, code: str = "invalid"):
+        """Keep the French message and a short code."""
         super().__init__(message)
         self.message = message
         self.code = code
 
     def __str__(self) -> str:
+        """The user-facing message alone."""
         return self.message
 
 
@@ -21,6 +23,7 @@ class CanonicalValidationError(DocumentImportError, ValueError):
     """A canonical document that does not follow the schema; ``problems`` lists every reason found."""
 
     def __init__(self, problems: list[str]):
+        """Keep every problem; the message shows the first twenty."""
         self.problems = list(problems)
         shown = " ; ".join(self.problems[:20])
         more = f" (et {len(self.problems) - 20} autre(s))" if len(self.problems) > 20 else ""

@@ -7,6 +7,7 @@ printed label is then consumed tolerantly, since carriers shorten, reword or ref
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .textnorm import IGNORABLE_KEYS, Token, keys_of
@@ -342,6 +343,8 @@ HINTS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class _Variant:
+    """One printed variant of a label: its keys and how many must match exactly."""
+
     label: Label
     keys: tuple[str, ...]
     core: int
@@ -481,12 +484,19 @@ def find_labels(text: str, tokens: list[Token]) -> list[Match]:
             allowed_after = position + 1
             position += 1
             continue
-        eligible = token.line_start or position == allowed_after
+        at_start = token.line_start or position == allowed_after
         best: Match | None = None
-        if eligible and position in candidates:
+        if position in candidates:
             for variant, core_end in candidates[position]:
                 label = variant.label
                 if label.field is not None and (label.field, label.kind) in seen:
+                    continue
+                if not at_start and (
+                    label.whole_line
+                    or variant.core < 3
+                    or label.field is None
+                    or (tokens[position - 1].kind == "word" and tokens[position - 1].key in _PROSE_WORDS)
+                ):
                     continue
                 end, extra = match_rest(
                     text, tokens, core_end, variant.keys[variant.core :], token.start, core_starts
@@ -494,6 +504,12 @@ def find_labels(text: str, tokens: list[Token]) -> list[Match]:
                 if label.whole_line and not _ends_line(tokens, end, candidates):
                     continue
                 score = variant.core + extra
+                # In the middle of a line only a label printed in full and followed by a colon counts
+                # ("Nombre de logements : 12   Typologie des logements : T3"), not words of an answer.
+                if not at_start and (
+                    score < len(variant.keys) or not _COLON_AFTER.match(text, tokens[end - 1].end)
+                ):
+                    continue
                 if best is None or score > best.score:
                     best = Match(label, position, end, token.start, tokens[end - 1].end, score)
         if best is None:
@@ -505,6 +521,14 @@ def find_labels(text: str, tokens: list[Token]) -> list[Match]:
         allowed_after = best.end
         position = best.end
     return matches
+
+
+# Words after which a label's words are prose ("le nombre de logements : 30"), not a label.
+_PROSE_WORDS = frozenset(
+    "le la les l du des de d au aux un une ce ces cet cette notre nos votre vos leur leurs sur en et ou par "
+    "pour avec dont que qui son sa ses est sont".split()
+)
+_COLON_AFTER = re.compile(r"[ \t)\]…]*:")
 
 
 def _ends_line(tokens: list[Token], end: int, candidates: dict) -> bool:

@@ -165,6 +165,7 @@ class _Parser:
     """Reads one document string into a canonical dict."""
 
     def __init__(self, document: str, warnings: list[str]):
+        """Tokenise the document once; the canonical dict starts empty."""
         self.document = document
         self.tokens: list[Token] = tokenize(document)
         self.warnings = warnings
@@ -208,6 +209,7 @@ class _Parser:
             self._filled.add(key)
 
     def _keep_unmapped(self, text: str, prefix: str = "") -> None:
+        """Keep a passage that belongs to no field: one item per line, or one prefixed item."""
         value = clean_value(text)
         if not value:
             return
@@ -242,6 +244,7 @@ class _Parser:
             self._read_boxes(label, match, first_token, stop_token, stop_char)
 
     def _read_count(self, label: Label, text: str) -> None:
+        """Households or dwellings: the number, whether it is approximate, and any other words kept."""
         value, approximate = parse_count(text)
         if label.field == "housing.dwellings":
             housing = self.canonical["housing"]

@@ -20,6 +20,7 @@ class SafeZip:
     """
 
     def __init__(self, data: bytes, what: str = "document"):
+        """Open the archive from its central directory and check every declared size against the limits."""
         self.what = what
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))

@@ -110,10 +110,12 @@ def put(document: dict, dotted: str, value: Any) -> None:
 
 
 def _is_int(value) -> bool:
+    """An int that is not a bool (JSON true must not pass as 1)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value) -> bool:
+    """A finite int or float that is not a bool."""
     return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
 
 
@@ -121,14 +123,17 @@ class _Checker:
     """Collects every problem of a document instead of stopping at the first."""
 
     def __init__(self):
+        """No problem found yet."""
         self.problems: list[str] = []
         self.missing: set[str] = set()
 
     def fail(self, path: str, message: str) -> None:
+        """Record one problem at ``path``."""
         if path not in self.missing:  # a missing key is reported once, not again for its type
             self.problems.append(f"« {path} » {message}")
 
     def keys(self, value, path: str, expected: tuple[str, ...]) -> bool:
+        """Check that ``value`` is an object with exactly the ``expected`` keys; False if not an object."""
         if not isinstance(value, dict):
             self.fail(path or "document", "doit être un objet")
             return False
@@ -142,22 +147,27 @@ class _Checker:
         return True
 
     def text(self, value, path: str) -> None:
+        """Check a string."""
         if not isinstance(value, str):
             self.fail(path, "doit être un texte")
 
     def boolean(self, value, path: str) -> None:
+        """Check a true/false value."""
         if not isinstance(value, bool):
             self.fail(path, "doit être true ou false")
 
     def count(self, value, path: str) -> None:
+        """Check a non-negative integer or null."""
         if value is not None and (not _is_int(value) or value < 0):
             self.fail(path, "doit être un entier positif ou null")
 
     def amount(self, value, path: str) -> None:
+        """Check a non-negative finite number or null."""
         if value is not None and (not _is_number(value) or value < 0):
             self.fail(path, "doit être un nombre positif ou null")
 
     def enum(self, value, path: str, allowed: tuple, nullable: bool = False) -> None:
+        """Check one of the ``allowed`` strings (or null when ``nullable``)."""
         if nullable and value is None:
             return
         if not isinstance(value, str) or value not in allowed:
@@ -165,6 +175,7 @@ class _Checker:
             self.fail(path, f"doit valoir {shown}")
 
     def money(self, value, path: str) -> None:
+        """Check a money object (amount, basis, period, text)."""
         if self.keys(value, path, ("amount_eur", "basis", "period", "text")):
             self.amount(value.get("amount_eur"), f"{path}.amount_eur")
             self.enum(value.get("basis"), f"{path}.basis", BASES)
@@ -172,6 +183,7 @@ class _Checker:
             self.text(value.get("text"), f"{path}.text")
 
     def items(self, value, path: str, check) -> None:
+        """Check a list, each item with ``check(item, path)``."""
         if not isinstance(value, list):
             self.fail(path, "doit être une liste")
             return
@@ -228,6 +240,7 @@ def validate_canonical(document) -> None:
         c.text(carriers.get("text"), "carriers.text")
 
         def organisation(value, path):
+            """Check one carrier organisation (name, kind)."""
             if c.keys(value, path, ("name", "kind")):
                 c.text(value.get("name"), f"{path}.name")
                 c.enum(value.get("kind"), f"{path}.kind", KINDS)
@@ -311,6 +324,7 @@ def validate_canonical(document) -> None:
         c.text(finance.get("cofunding_text"), "finance.cofunding_text")
 
         def cofunding(value, path):
+            """Check one co-funding line (funder, amount, status)."""
             if c.keys(value, path, ("funder", "amount_eur", "status")):
                 c.text(value.get("funder"), f"{path}.funder")
                 c.amount(value.get("amount_eur"), f"{path}.amount_eur")

@@ -49,7 +49,7 @@ _RANGE = re.compile(r"(\d+)\s*(?:a|-|–|/)\s*(\d+)")
 COUNT_FILLER_KEYS = frozenset(
     "menage menages logement logements foyer foyers famille familles personne personnes environ par an "
     "annee soit au total une un de d des le la l".split()
-)
+) | frozenset(_ROUND_NOUNS)
 
 
 def parse_count(text: str) -> tuple[int | None, bool]:
@@ -166,6 +166,7 @@ def _split_outside_parentheses(text: str) -> list[str]:
     protected: list[str] = []
 
     def hide(match: re.Match) -> str:
+        """Replace a parenthesis by a placeholder, so the split cannot cut inside it."""
         protected.append(match.group())
         return f"\x00{len(protected) - 1}\x00"
 
@@ -223,6 +224,7 @@ _CALL = re.compile(
 
 
 def _status(text: str) -> str:
+    """Status of a co-funding line from its wording: obtained, requested or unknown."""
     plain = re.sub(r"['’]", " ", unaccent(text))
     if _OBTAINED.search(plain) and not re.search(r"\bnon (obtenu|acquis|accorde)", plain):
         return "obtained"

@@ -37,6 +37,7 @@ def seed(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def samples_module():
+    """scripts/make_sample_documents.py, imported once."""
     return load_samples_module()
 
 

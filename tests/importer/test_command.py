@@ -12,6 +12,7 @@ from .conftest import seed
 
 
 def _run(*args):
+    """Run the command; (exit code, stdout, stderr)."""
     out, err = StringIO(), StringIO()
     code = 0
     try:
@@ -90,6 +91,7 @@ def test_save_needs_a_call(samples):
 
 
 def _storing_side():
+    """Skip when the dossiers app cannot store an imported document yet."""
     canonical = pytest.importorskip(
         "logement_accompagne.dossiers.canonical", reason="le stockage des dossiers importés est absent"
     )

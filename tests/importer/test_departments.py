@@ -8,6 +8,7 @@ pytest.importorskip("logement_accompagne.territories.cog", reason="module des te
 
 
 def _departments(text: str):
+    """Department codes and warnings read from a text form."""
     result = parse_text(text)
     return result.canonical["location"]["department_codes"], result.warnings
 

@@ -39,6 +39,7 @@ def test_size_limit_is_checked_before_reading():
 
 
 def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive made of ``members``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():

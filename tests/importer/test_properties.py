@@ -28,6 +28,7 @@ MAGIC = [
 
 
 def _valid_or_import_error(data: bytes, filename=None) -> None:
+    """The property: a valid canonical document, or the importer's own error."""
     try:
         result = parse_document(data, filename)
     except DocumentImportError as error:
@@ -89,6 +90,7 @@ def forms(draw):
 
 
 def _all_keys(value, keys: set[str]) -> set[str]:
+    """Word keys of every string inside a canonical value."""
     if isinstance(value, str):
         keys.update(t.key for t in tokenize(value) if t.kind == "word")
     elif isinstance(value, dict):

@@ -24,6 +24,7 @@ FORMATS = {
 
 
 def _parse(samples, name):
+    """Parse one sample (skips the .doc when LibreOffice could not make it)."""
     if name not in samples:
         assert name == "form.doc"
         pytest.skip("LibreOffice (soffice) absent : l'échantillon .doc n'a pas pu être produit")

@@ -9,12 +9,14 @@ from .conftest import seed
 
 @pytest.fixture(scope="module")
 def form_003():
+    """Seed 003 parsed once for the module."""
     path = seed("003")
     return parse_document(path.read_bytes(), filename=path.name)
 
 
 @pytest.fixture(scope="module")
 def form_001():
+    """Seed 001 parsed once for the module."""
     path = seed("001")
     return parse_document(path.read_bytes(), filename=path.name)
 

@@ -50,6 +50,23 @@ def test_label_words_inside_an_answer_are_not_labels():
     assert c["name"] == ""
 
 
+def test_two_labels_on_one_line():
+    c = parse_text(
+        "Ménages éligibles au DALO oui ☒ non ☐ ou des accords collectifs oui ☐ non ☒\n"
+        "Nombre de logements : 12   Typologie des logements : T3\n"
+    ).canonical
+    assert (c["target_public"]["dalo_eligible"], c["target_public"]["collective_agreements"]) == ("yes", "no")
+    assert (c["housing"]["dwellings_text"], c["housing"]["typology"]) == ("12", "T3")
+
+
+def test_label_words_in_prose_with_a_colon_are_not_a_label():
+    c = parse_text(
+        "Descriptif sommaire du projet et objectifs poursuivis : le nombre de logements : 30 au total"
+    ).canonical
+    assert c["summary"] == "le nombre de logements : 30 au total"
+    assert c["housing"]["dwellings"] is None
+
+
 def test_shortened_label_with_colon_keeps_the_answer_intact():
     c = parse_text("Caractéristiques des publics cibles : ménages en difficulté\n").canonical
     assert c["target_public"]["characteristics"] == "ménages en difficulté"

@@ -43,6 +43,7 @@ class _Field:
     __slots__ = ("instruction", "ffdata", "in_result", "done")
 
     def __init__(self, ffdata):
+        """A field just begun, with its form-field data (ffData) if any."""
         self.instruction: list[str] = []
         self.ffdata = ffdata
         self.in_result = False
@@ -50,6 +51,7 @@ class _Field:
 
     @property
     def kind(self) -> str:
+        """The field type, first word of its instruction (FORMCHECKBOX, FORMTEXT, PAGE...)."""
         words = "".join(self.instruction).split()
         return words[0].upper() if words else ""
 
@@ -58,6 +60,7 @@ class _Walker:
     """Walks WordprocessingML in document order and collects blocks of text."""
 
     def __init__(self):
+        """Start with no block and no open field."""
         self.blocks: list[str] = []
         self.fields: list[_Field] = []
         self.deferred: list[str] = []  # text boxes met inside a paragraph, emitted after it

@@ -61,6 +61,7 @@ class _Walker:
     """Walks ODF text content in document order and collects blocks."""
 
     def __init__(self, controls: dict[str, str]):
+        """Start with no block; ``controls`` maps form control ids to their state glyph."""
         self.controls = controls  # form control id → glyph
         self.blocks: list[str] = []
         self.deferred: list[str] = []

@@ -47,12 +47,14 @@ def _open(data: bytes):
 
 
 def _encrypted() -> DocumentImportError:
+    """The error for a PDF that needs a password."""
     return DocumentImportError(
         "Ce PDF est protégé par un mot de passe : enregistrez-en une copie non protégée.", code="encrypted"
     )
 
 
 def _broken() -> DocumentImportError:
+    """The error for a PDF that pypdf cannot read."""
     return DocumentImportError(
         "Ce PDF est endommagé ou illisible : réenregistrez-le (ou exportez-le à nouveau) puis réessayez.",
         code="bad_pdf",

@@ -231,8 +231,8 @@ class CostLineForm(DsfrForm):
                              required=False)  # fmt: skip
     amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
                                     decimal_places=2, required=False)  # fmt: skip
-    basis = forms.ChoiceField(label="Assiette", choices=CostBasis.choices, initial=CostBasis.UNKNOWN)
-    period = forms.ChoiceField(label="Période", choices=CostPeriod.choices, initial=CostPeriod.UNKNOWN)
+    basis = forms.ChoiceField(label="Assiette", choices=CostBasis.choices, initial=CostBasis.UNKNOWN, required=False)
+    period = forms.ChoiceField(label="Période", choices=CostPeriod.choices, initial=CostPeriod.UNKNOWN, required=False)
     text = forms.CharField(label="Tel qu'écrit, précisions", required=False, max_length=500)
 
     def clean(self):
@@ -247,14 +247,22 @@ class CostLineForm(DsfrForm):
         data = self.cleaned_data
         if not data or data.get("DELETE") or not data.get("kind"):
             return None
-        return {key: data[key] for key in ("kind", "amount_eur", "basis", "period", "text")}
+        return {
+            "kind": data["kind"],
+            "amount_eur": data.get("amount_eur"),
+            "basis": data.get("basis") or CostBasis.UNKNOWN,
+            "period": data.get("period") or CostPeriod.UNKNOWN,
+            "text": data.get("text", ""),
+        }
 
 
 class CofundingLineForm(DsfrForm):
     funder = forms.CharField(label="Financeur", required=False, max_length=500)
     amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
                                     decimal_places=2, required=False)  # fmt: skip
-    status = forms.ChoiceField(label="État", choices=CofundingStatus.choices, initial=CofundingStatus.UNKNOWN)
+    status = forms.ChoiceField(
+        label="État de la demande", choices=CofundingStatus.choices, initial=CofundingStatus.UNKNOWN, required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -266,7 +274,11 @@ class CofundingLineForm(DsfrForm):
         data = self.cleaned_data
         if not data or data.get("DELETE") or not data.get("funder"):
             return None
-        return {key: data[key] for key in ("funder", "amount_eur", "status")}
+        return {
+            "funder": data["funder"],
+            "amount_eur": data.get("amount_eur"),
+            "status": data.get("status") or CofundingStatus.UNKNOWN,
+        }
 
 
 class CostLineFormSet(DsfrFormSet):

@@ -22,11 +22,14 @@ TRI_LABELS = {"yes": "oui", "no": "non", "unknown": "inconnu"}
 
 
 class Command(BaseCommand):
+    """The import_dossier management command."""
+
     help = "Importe des présentations synthétiques remplies (Word, OpenDocument, PDF, texte)."
     # Reading files needs neither URLs nor admin: checks of other apps must not block an import.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
+        """PATH..., --json, --save, --call."""
         parser.add_argument("paths", nargs="+", metavar="PATH", help="fichiers à importer")
         parser.add_argument(
             "--json", action="store_true", help="affiche le JSON canonique (tableau si plusieurs)"
@@ -35,6 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--call", metavar="SLUG", help="appel à projets des dossiers créés (avec --save)")
 
     def handle(self, *args, **options):
+        """Parse every path, print JSON or summaries, save drafts if asked; exit 1 if any file failed."""
         call = self._call(options) if options["save"] else None
         documents: list[dict] = []
         failures = 0
