@@ -122,8 +122,7 @@ def clean_value(text: str) -> str:
         return ""
     text = _FORM_FIELD_WORDS.sub(" ", text)
     if _HINT_PRECHECK.search(text):
-        for start, end in reversed(hint_spans(text, tokenize(text))):
-            text = text[:start] + " " + text[end:]
+        text = _blank_out(text, 0, len(text), hint_spans(text, tokenize(text)))
     text = _LEADING_SEPARATOR.sub("", text, count=1)
     lines: list[str] = []
     pending_bullet = ""
@@ -144,6 +143,20 @@ def clean_value(text: str) -> str:
         lines.append(line)
     value = "\n".join(lines)
     return value if has_word(value) else ""
+
+
+def _blank_out(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:stop]`` with the given spans (absolute, in order) replaced by spaces, in linear time."""
+    pieces: list[str] = []
+    position = start
+    for span_start, span_end in sorted(spans):
+        if span_start < position:
+            continue
+        pieces.append(text[position:span_start])
+        pieces.append(" " * (span_end - span_start))
+        position = span_end
+    pieces.append(text[position:stop])
+    return "".join(pieces)
 
 
 def _has_filler(line: str) -> bool:
@@ -293,11 +306,7 @@ class _Parser:
         items = self._resolve_x(items)
         states = self._associate(items)
         removed = [(tokens[i[2]].start, tokens[i[3] - 1].end) for i in items if i[0] in ("mark", "option")]
-        leftover = self.document[match.stop : stop_char]
-        for start, end in sorted(removed, reverse=True):
-            start -= match.stop
-            end -= match.stop
-            leftover = leftover[:start] + " " * (end - start) + leftover[end:]
+        leftover = _blank_out(self.document, match.stop, stop_char, removed)
         self._apply_boxes(label, states)
         leftover_text = clean_value(leftover)
         if leftover_text:

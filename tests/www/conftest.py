@@ -16,7 +16,9 @@ class Cast(dict):
 
 @pytest.fixture
 def cast(db):
-    landlord = factories.OrganisationFactory(name="Logem Test", kind="oph", department=factories.department("45"))
+    landlord = factories.OrganisationFactory(
+        name="Logem Test", kind="oph", department=factories.department("45")
+    )
     other = factories.OrganisationFactory(name="Autre bailleur", department=factories.department("45"))
     people = Cast(
         landlord=landlord,

@@ -120,22 +120,43 @@ MATRIX: dict[str, list[Case]] = {
     "home": [Case(logged_in())],
     "login": [Case(everyone())],
     "logout": [Case(everyone("redirect"), method="post")],
-    "password_reset": [Case(everyone()), Case(everyone(), method="post", data=lambda c, d: {"email": "x@y.fr"})],
+    "password_reset": [
+        Case(everyone()),
+        Case(everyone(), method="post", data=lambda c, d: {"email": "x@y.fr"}),
+    ],
     "password_reset_done": [Case(everyone())],
     "password_reset_confirm": [Case(everyone(), kwargs=lambda c, d: {"uidb64": "MQ", "token": "jeton-faux"})],
     "password_reset_complete": [Case(everyone())],
     "accessibility": [Case(everyone())],
     # Carriers
-    "dossiers:list": [Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403)))],  # fmt: skip
+    "dossiers:list": [
+        Case(
+            logged_in(
+                **dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403)
+            )
+        )
+    ],  # fmt: skip
     "dossiers:create": [
-        Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403))),  # fmt: skip
+        Case(
+            logged_in(
+                **dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403)
+            )
+        ),  # fmt: skip
     ],
     "imports:upload": [
-        Case(logged_in(**dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403))),  # fmt: skip
+        Case(
+            logged_in(
+                **dict.fromkeys(["dept", "dept_other", "region", "region_other", "committee", "admin"], 403)
+            )
+        ),  # fmt: skip
     ],
     "imports:review": [
-        Case({**everyone(404), "anonymous": "login", "carrier": "ok"}, state=Status.DRAFT, kwargs=import_job,
-             notes="an import is private to the person who uploaded it"),  # fmt: skip
+        Case(
+            {**everyone(404), "anonymous": "login", "carrier": "ok"},
+            state=Status.DRAFT,
+            kwargs=import_job,
+            notes="an import is private to the person who uploaded it",
+        ),  # fmt: skip
     ],
     "dossiers:detail": [
         Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
@@ -143,7 +164,13 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "dossiers:edit_section": [
         Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, kwargs=with_slug),
-        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, kwargs=with_slug, method="post", data=section_data),
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+        ),
         Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
     ],
     "dossiers:submit": [
@@ -160,12 +187,21 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "dossiers:messages": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
-        Case(on_dossier(PARTICIPANTS), state=Status.SUBMITTED, method="post", data=lambda c, d: {"body": "Bonjour"}),
+        Case(
+            on_dossier(PARTICIPANTS),
+            state=Status.SUBMITTED,
+            method="post",
+            data=lambda c, d: {"body": "Bonjour"},
+        ),
     ],
     "dossiers:attachments": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
-        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post",
-             data=lambda c, d: {"file": SimpleUploadedFile("note.pdf", PDF)}),  # fmt: skip
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            method="post",
+            data=lambda c, d: {"file": SimpleUploadedFile("note.pdf", PDF)},
+        ),  # fmt: skip
     ],
     "dossiers:attachment": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED, before=add_attachment, kwargs=attachment_kwargs),
@@ -179,34 +215,58 @@ MATRIX: dict[str, list[Case]] = {
     "review:start": [Case(on_dossier({"dept"}), state=Status.SUBMITTED, method="post")],
     "review:departmental_opinion": [
         Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
-        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post",
-             data=lambda c, d: {"relevance": "Pertinent", "reproducibility": "high"}),  # fmt: skip
+        Case(
+            on_dossier({"dept"}),
+            state=Status.DEPARTMENTAL_REVIEW,
+            method="post",
+            data=lambda c, d: {"relevance": "Pertinent", "reproducibility": "high"},
+        ),  # fmt: skip
     ],
     "review:forward_to_region": [
-        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post", after=departmental_opinion),
+        Case(
+            on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post", after=departmental_opinion
+        ),
     ],
     "review:regional_opinion": [
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
-        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW, method="post",
-             data=lambda c, d: {"verdict": "favourable"}),  # fmt: skip
+        Case(
+            on_dossier({"region"}),
+            state=Status.REGIONAL_REVIEW,
+            method="post",
+            data=lambda c, d: {"verdict": "favourable"},
+        ),  # fmt: skip
     ],
     "review:forward_to_committee": [
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW, method="post", after=regional_opinion),
     ],
     "review:return_for_completion": [
         Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
-        Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post",
-             data=lambda c, d: {"message": "Compléter"}),  # fmt: skip
+        Case(
+            on_dossier({"dept"}),
+            state=Status.DEPARTMENTAL_REVIEW,
+            method="post",
+            data=lambda c, d: {"message": "Compléter"},
+        ),  # fmt: skip
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
     ],
     # Committee
     "committee:index": [
-        Case(logged_in(**dict.fromkeys(["carrier", "carrier_other", "dept", "dept_other", "region", "region_other"], 403))),  # fmt: skip
+        Case(
+            logged_in(
+                **dict.fromkeys(
+                    ["carrier", "carrier_other", "dept", "dept_other", "region", "region_other"], 403
+                )
+            )
+        ),  # fmt: skip
     ],
     "committee:decide": [
         Case(on_dossier({"committee"}), state=Status.COMMITTEE),
-        Case(on_dossier({"committee"}), state=Status.COMMITTEE, method="post",
-             data=lambda c, d: {"selected": "yes", "amount_granted_eur": "1000"}),  # fmt: skip
+        Case(
+            on_dossier({"committee"}),
+            state=Status.COMMITTEE,
+            method="post",
+            data=lambda c, d: {"selected": "yes", "amount_granted_eur": "1000"},
+        ),  # fmt: skip
     ],
 }
 
@@ -223,7 +283,9 @@ def site_url_names() -> list[str]:
                 namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
                 walk(pattern.url_patterns, namespace, route + str(pattern.pattern))
             elif isinstance(pattern, URLPattern):
-                names.append(prefix + pattern.name if pattern.name else f"(sans nom) {route}{pattern.pattern}")
+                names.append(
+                    prefix + pattern.name if pattern.name else f"(sans nom) {route}{pattern.pattern}"
+                )
 
     walk(get_resolver().url_patterns, "", "")
     return names

@@ -29,7 +29,9 @@ def test_login_page_is_french_dsfr_with_skip_links_and_local_assets(client):
 
 def test_login_by_email_then_home(client, cast):
     response = client.post(
-        reverse("login"), {"username": cast.carrier.email.upper(), "password": factories.PASSWORD}, follow=True
+        reverse("login"),
+        {"username": cast.carrier.email.upper(), "password": factories.PASSWORD},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert "Mes dossiers" in response.content.decode()

@@ -26,7 +26,7 @@ def current_form_data(client, dossier, slug) -> dict:
     response = client.get(section_url(dossier, slug))
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, bool):
             if value:
@@ -160,7 +160,10 @@ def test_cost_and_cofunding_lines_are_repeatable_rows(login, cast):
     response = client.post(section_url(cast.dossier, "financement"), data)
     assert response.status_code == 302
     assert sorted(cast.dossier.cost_lines.values_list("kind", flat=True)) == ["diagnostic", "support"]
-    assert sorted(cast.dossier.cofunding_lines.values_list("funder", flat=True)) == ["CAF", "Conseil départemental"]
+    assert sorted(cast.dossier.cofunding_lines.values_list("funder", flat=True)) == [
+        "CAF",
+        "Conseil départemental",
+    ]
 
 
 def test_a_cost_line_can_be_deleted_and_kinds_are_unique(login, cast):
@@ -223,11 +226,13 @@ def test_detail_page_shows_every_section_summary_and_history(login, cast):
     assert "Retirer le dossier" in html
 
 
-def test_submit_asks_for_confirmation_then_files_the_dossier(login, cast, django_capture_on_commit_callbacks, mailoutbox):
+def test_submit_asks_for_confirmation_then_files_the_dossier(
+    login, cast, django_capture_on_commit_callbacks, mailoutbox
+):
     client = login(cast.carrier)
     url = reverse("dossiers:submit", args=[cast.dossier.reference])
     page = client.get(url)
-    assert "Déposer le dossier" in page.content.decode() and 'data-once' in page.content.decode()
+    assert "Déposer le dossier" in page.content.decode() and "data-once" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"comment": ""})
     assert response["Location"] == reverse("dossiers:detail", args=[cast.dossier.reference])

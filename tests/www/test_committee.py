@@ -32,7 +32,9 @@ def test_decision_updates_granted_and_remaining(login, cast, django_capture_on_c
     url = reverse("committee:decide", args=[cast.dossier.reference])
     assert "Reste" in client.get(url).content.decode() or "reste" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"selected": "yes", "amount_granted_eur": "120000", "conditions": "Bilan à 6 mois"})
+        response = client.post(
+            url, {"selected": "yes", "amount_granted_eur": "120000", "conditions": "Bilan à 6 mois"}
+        )
     assert response.status_code == 302
     decision = CommitteeDecision.objects.get()
     assert decision.selected and decision.amount_granted_eur == Decimal("120000")
@@ -71,7 +73,8 @@ def test_envelope_cannot_be_exceeded(login, cast):
     advance(cast, Status.SELECTED, dossier=first)  # 50 000 granted
     advance(cast, Status.COMMITTEE, dossier=second)
     response = login(cast.committee).post(
-        reverse("committee:decide", args=[second.reference]), {"selected": "yes", "amount_granted_eur": "60000"}
+        reverse("committee:decide", args=[second.reference]),
+        {"selected": "yes", "amount_granted_eur": "60000"},
     )
     assert "reste de l&#x27;enveloppe" in response.content.decode()
 

@@ -58,7 +58,9 @@ def test_thread_between_carrier_and_instructor_with_email(login, cast, django_ca
 
 
 def test_empty_message_is_refused(login, cast):
-    response = login(cast.carrier).post(reverse("dossiers:messages", args=[cast.dossier.reference]), {"body": "  "})
+    response = login(cast.carrier).post(
+        reverse("dossiers:messages", args=[cast.dossier.reference]), {"body": "  "}
+    )
     assert response.status_code == 200
     assert not Message.objects.exists()
 
@@ -124,7 +126,9 @@ def test_upload_then_download_by_a_visible_instructor(login, cast):
         len(PDF),
     )
     advance(cast, Status.SUBMITTED)
-    response = login(cast.dept).get(reverse("dossiers:attachment", args=[cast.dossier.reference, attachment.pk]))
+    response = login(cast.dept).get(
+        reverse("dossiers:attachment", args=[cast.dossier.reference, attachment.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == PDF
@@ -158,7 +162,12 @@ def test_attachment_of_an_invisible_dossier_is_a_404(login, cast):
     assert login(cast.carrier_other).get(url).status_code == 404
     assert login(cast.dept).get(url).status_code == 404  # a draft is not visible to instructors
     other = factories.DossierFactory(carrier=cast.landlord)
-    assert login(cast.carrier).get(reverse("dossiers:attachment", args=[other.reference, attachment.pk])).status_code == 404
+    assert (
+        login(cast.carrier)
+        .get(reverse("dossiers:attachment", args=[other.reference, attachment.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_instructors_cannot_upload(login, cast):
@@ -181,9 +190,10 @@ def test_invite_a_partner_association_as_co_carrier(login, cast):
     # Its members now see and edit the dossier.
     partner_client = login(partner)
     assert partner_client.get(reverse("dossiers:detail", args=[cast.dossier.reference])).status_code == 200
-    assert "Modifier le dossier" in partner_client.get(
-        reverse("dossiers:detail", args=[cast.dossier.reference])
-    ).content.decode()
+    assert (
+        "Modifier le dossier"
+        in partner_client.get(reverse("dossiers:detail", args=[cast.dossier.reference])).content.decode()
+    )
 
 
 def test_state_services_cannot_be_invited(login, cast):

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.forms import formset_factory
-from django.template.defaultfilters import filesizeformat
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
@@ -231,8 +230,12 @@ class CostLineForm(DsfrForm):
                              required=False)  # fmt: skip
     amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
                                     decimal_places=2, required=False)  # fmt: skip
-    basis = forms.ChoiceField(label="Assiette", choices=CostBasis.choices, initial=CostBasis.UNKNOWN, required=False)
-    period = forms.ChoiceField(label="Période", choices=CostPeriod.choices, initial=CostPeriod.UNKNOWN, required=False)
+    basis = forms.ChoiceField(
+        label="Assiette", choices=CostBasis.choices, initial=CostBasis.UNKNOWN, required=False
+    )
+    period = forms.ChoiceField(
+        label="Période", choices=CostPeriod.choices, initial=CostPeriod.UNKNOWN, required=False
+    )
     text = forms.CharField(label="Tel qu'écrit, précisions", required=False, max_length=500)
 
     def clean(self):
@@ -261,7 +264,10 @@ class CofundingLineForm(DsfrForm):
     amount_eur = forms.DecimalField(label="Montant (en euros)", min_value=Decimal("0"), max_digits=12,
                                     decimal_places=2, required=False)  # fmt: skip
     status = forms.ChoiceField(
-        label="État de la demande", choices=CofundingStatus.choices, initial=CofundingStatus.UNKNOWN, required=False
+        label="État de la demande",
+        choices=CofundingStatus.choices,
+        initial=CofundingStatus.UNKNOWN,
+        required=False,
     )
 
     def clean(self):
@@ -380,6 +386,15 @@ class CarrierInviteForm(DsfrForm):
         )
 
 
+def megabytes(size: int) -> str:
+    """20971520 → « 20 Mo » (one decimal below 10 Mo, « Ko » below 1 Mo)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} Ko"
+    value = size / (1024 * 1024)
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{round(value)}"
+    return f"{text.replace('.', ',')} Mo"
+
+
 class AttachmentForm(DsfrForm):
     file = forms.FileField(label="Fichier", help_text="")
     description = forms.CharField(label="Description", required=False, max_length=255,
@@ -388,7 +403,7 @@ class AttachmentForm(DsfrForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"Taille maximale : {filesizeformat(settings.MAX_UPLOAD_BYTES)}. "
+            f"Taille maximale : {megabytes(settings.MAX_UPLOAD_BYTES)}. "
             f"Formats acceptés : {uploads.ACCEPTED_LABEL}."
         )
         self.fields["file"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
@@ -398,8 +413,8 @@ class AttachmentForm(DsfrForm):
         # The size is known from the upload handler: refuse before reading a byte of content.
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"Le fichier est trop volumineux ({filesizeformat(upload.size)}) : "
-                f"la taille maximale est de {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+                f"Le fichier est trop volumineux ({megabytes(upload.size)}) : "
+                f"la taille maximale est de {megabytes(settings.MAX_UPLOAD_BYTES)}."
             )
         if upload.size == 0:
             raise forms.ValidationError("Le fichier est vide.")

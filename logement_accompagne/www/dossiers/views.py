@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -43,6 +42,7 @@ from .forms import (
     cofunding_initial,
     cost_initial,
     label_of,
+    megabytes,
     section_form_class,
 )
 
@@ -490,8 +490,7 @@ def attachments(request, reference):
             form = AttachmentForm()
             form.add_error(
                 None,
-                f"Le fichier est trop volumineux : la taille maximale est de "
-                f"{filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
+                f"Le fichier est trop volumineux : la taille maximale est de {megabytes(settings.MAX_UPLOAD_BYTES)}.",
             )
         else:
             form = AttachmentForm(request.POST, request.FILES)

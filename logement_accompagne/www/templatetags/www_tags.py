@@ -78,6 +78,13 @@ def euros(value) -> str:
 
 
 @register.filter
+def file_size(value) -> str:
+    from logement_accompagne.www.dossiers.forms import megabytes
+
+    return megabytes(int(value or 0))
+
+
+@register.filter
 def yes_no(value) -> str:
     if value is None:
         return "Non renseigné"

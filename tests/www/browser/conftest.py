@@ -12,7 +12,7 @@ from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
+                 "--disable-sync", "--no-first-run", "--lang=fr-FR"]  # fmt: skip
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 375, "height": 812}
 
@@ -54,14 +54,18 @@ def site(live_server, transactional_db):
         "url": live_server.url,
         "call": call,
         "landlord": landlord,
-        "carrier": factories.carrier_user(landlord, email="porteur@oph45.fr", first_name="Camille",
-                                          last_name="Martin"),  # fmt: skip
-        "dept": factories.departmental_instructor("45", email="instructeur@loiret.gouv.fr", first_name="Dominique",
-                                                  last_name="Bernard"),  # fmt: skip
-        "region": factories.regional_instructor("24", email="instructeur@centre.gouv.fr", first_name="Régis",
-                                                last_name="Petit"),  # fmt: skip
-        "committee": factories.committee_member(email="comite@dhup.gouv.fr", first_name="Claude",
-                                                last_name="Durand"),  # fmt: skip
+        "carrier": factories.carrier_user(
+            landlord, email="porteur@oph45.fr", first_name="Camille", last_name="Martin"
+        ),  # fmt: skip
+        "dept": factories.departmental_instructor(
+            "45", email="instructeur@loiret.gouv.fr", first_name="Dominique", last_name="Bernard"
+        ),  # fmt: skip
+        "region": factories.regional_instructor(
+            "24", email="instructeur@centre.gouv.fr", first_name="Régis", last_name="Petit"
+        ),  # fmt: skip
+        "committee": factories.committee_member(
+            email="comite@dhup.gouv.fr", first_name="Claude", last_name="Durand"
+        ),  # fmt: skip
     }
 
 
@@ -113,7 +117,9 @@ class Journey:
         stem = f"{self.prefix}{Journey.counter:02d}-{self.who}-{name}"
         page.screenshot(path=str(SCREENSHOTS / f"{stem}-1280.png"), full_page=True)
         page.set_viewport_size(NARROW)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         page.screenshot(path=str(SCREENSHOTS / f"{stem}-375.png"), full_page=True)
         page.set_viewport_size(WIDE)
         assert overflow <= 0, f"{name} : la page déborde de {overflow} px à 375 px de large"

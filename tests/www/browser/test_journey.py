@@ -46,7 +46,9 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     page.fill("#id_households", "20")
     page.click("label[for=id_dalo_eligible_0]")
     page.click("label[for=id_pdalpd_0]")
-    page.fill("#id_target_characteristics", "Personnes isolées et familles monoparentales sortant d'hébergement.")
+    page.fill(
+        "#id_target_characteristics", "Personnes isolées et familles monoparentales sortant d'hébergement."
+    )
     carrier.submit("button[name=suivant]")
 
     page.click("label[for=id_mobilisation_2]")
@@ -77,7 +79,9 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     page.fill("#id_schedule", "Janvier : recrutement ; février : premières entrées dans les logements.")
     carrier.submit("button[name=suivant]")  # last section: back to the dossier page
 
-    assert "Toutes les rubriques obligatoires sont remplies." in page.inner_text("main"), page.inner_text("main")
+    assert "Toutes les rubriques obligatoires sont remplies." in page.inner_text("main"), page.inner_text(
+        "main"
+    )
     carrier.check("dossier-brouillon")
     page.click("main a:has-text('Déposer le dossier')")
     page.wait_for_load_state("load")
@@ -105,7 +109,7 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     page.click(f"text={dossier.name}")
     page.wait_for_load_state("load")
     dept.check("dossier-instructeur")
-    dept.submit("button:has-text(\"Prendre en charge l'instruction\")")
+    dept.submit('button:has-text("Prendre en charge l\'instruction")')
     page.click("text=Donner l'avis départemental")
     page.wait_for_load_state("load")
     page.fill("#id_relevance", "Projet pertinent : il répond aux besoins des ménages du PDALPD du Loiret.")

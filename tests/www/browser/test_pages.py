@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_exchanges_conflict_and_error_pages(browser, site):
-    dossier = factories.DossierFactory(carrier=site["landlord"], call=site["call"], name="Prévenir l'impayé à Montargis")
+    dossier = factories.DossierFactory(
+        carrier=site["landlord"], call=site["call"], name="Prévenir l'impayé à Montargis"
+    )
     factories.OrganisationFactory(name="Association Habitat Solidaire", kind="association")
     carrier = Journey(browser, site, "carrier", prefix="pages-")
     page = carrier.page
@@ -54,6 +56,7 @@ def test_exchanges_conflict_and_error_pages(browser, site):
     main = page.inner_text("main")
     assert "a été modifié par une autre personne" in main and "31" in main
     assert page.input_value("#id_households") == "40"
+    assert page.evaluate("document.activeElement.id") == "conflit"  # the message takes the focus
     carrier.check("conflit-edition")
 
     # Submit, then the department asks for more.
@@ -78,7 +81,7 @@ def test_exchanges_conflict_and_error_pages(browser, site):
     dept.goto(f"/instruction/?status={Status.SUBMITTED}")
     dept.check("file-filtree")
     dept.goto(base + "/")
-    dept.submit("button:has-text(\"Prendre en charge l'instruction\")")
+    dept.submit('button:has-text("Prendre en charge l\'instruction")')
     page.click("main a:has-text('Demander des compléments')")
     page.wait_for_load_state("load")
     dept.check("demande-complements")
@@ -118,34 +121,24 @@ def test_exchanges_conflict_and_error_pages(browser, site):
 
 
 def test_double_click_on_submit_sends_one_request(browser, site):
-    """The submit button disables itself: a second click while the first request is on its way sends nothing."""
+    """The submit button locks its form: a double click submits once, then the button is disabled."""
     dossier = factories.DossierFactory(carrier=site["landlord"], call=site["call"])
     carrier = Journey(browser, site, "carrier", prefix="double-")
     carrier.login()
     carrier.goto(f"/dossiers/{dossier.reference}/deposer/")
     page = carrier.page
-    held = []  # the POST is held back, as on a slow network
-
-    def hold(route):
-        if route.request.method == "POST":
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route("**/deposer/", hold)
-    print("SCRIPTS", page.evaluate("Array.from(document.scripts).map(s => s.src)"))
-    print("FORM", page.evaluate("document.querySelector('#confirm-form').outerHTML.slice(0, 200)"))
-    page.click("#confirm-button", no_wait_after=True)
-    page.wait_for_timeout(500)
-    print("AFTER", held, page.evaluate("[document.querySelector('#confirm-button').disabled, document.querySelector('#confirm-form').dataset.sent]"))
+    # Count the submissions that would leave the page, and keep the page here to look at it.
+    page.evaluate(
+        """window.submissions = 0;
+        window.addEventListener("submit", (event) => {
+            if (!event.defaultPrevented) { window.submissions += 1; }
+            event.preventDefault();
+        });"""
+    )
+    page.dblclick("#confirm-button")
     page.wait_for_function("document.querySelector('#confirm-button').disabled", timeout=5000)
-    page.click("#confirm-button", force=True, no_wait_after=True)
-    page.wait_for_timeout(300)
-    assert len(held) == 1
-    with page.expect_navigation():
-        held[0].continue_()
-    page.wait_for_load_state("load")
-    dossier.refresh_from_db()
-    assert dossier.status == Status.SUBMITTED
-    assert dossier.transitions.filter(to_status=Status.SUBMITTED).count() == 1
+    page.click("#confirm-button", force=True)
+    assert page.evaluate("window.submissions") == 1
+    assert page.get_attribute("#confirm-button", "aria-disabled") == "true"
+    assert "Envoi en cours" in page.inner_text("#confirm-button")
     carrier.close()

@@ -23,6 +23,14 @@
     }, 0);
     return true;
   }
+  // A message the page opens on (an edit conflict) takes the focus, so that
+  // screen reader and keyboard users start from it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector("[data-autofocus]");
+    if (target) {
+      target.focus();
+    }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-once")) {
