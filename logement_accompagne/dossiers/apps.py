@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class DossiersConfig(AppConfig):
     name = "logement_accompagne.dossiers"
     label = "dossiers"
+    verbose_name = "Dossiers"

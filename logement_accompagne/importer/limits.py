@@ -20,7 +20,7 @@ MAX_PDF_PAGES = 300
 PDF_SECONDS = 30.0
 
 # Whatever the format, the text handed to the parser.
-MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 1_000_000
 
 # LibreOffice conversion of Word 97 files.
 SOFFICE_SECONDS = 90

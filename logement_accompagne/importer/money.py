@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .textnorm import unaccent
@@ -63,8 +64,11 @@ def find_amounts(text: str) -> list[tuple[float | int, int, int]]:
         (to_number(m.group("number"), m.group("currency")), m.start(), m.end())
         for m in AMOUNT_RE.finditer(text)
     ]
+    starts = [start for _, start, _ in found]
     for m in _PREFIX_AMOUNT_RE.finditer(text):
-        if not any(start <= m.start() < end for _, start, end in found):
+        # "€ 300" is only a new amount when it is not inside "300 € …" already found (bisect: linear overall).
+        index = bisect.bisect_right(starts, m.start()) - 1
+        if index < 0 or not found[index][1] <= m.start() < found[index][2]:
             found.append((to_number(m.group("number")), m.start(), m.end()))
     return sorted(found, key=lambda item: item[1])
 

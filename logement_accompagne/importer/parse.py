@@ -187,6 +187,7 @@ class _Parser:
         self.texts: dict[str, list[str]] = {}
         self.unmapped: list[str] = []
         self._filled: set[str] = set()  # keys whose source passage held a value
+        self.is_form = False  # True once a label of the form has been found
 
     def run(self) -> ParseResult:
         """Locate the labels, read each answer, derive the computed values, validate."""

@@ -127,3 +127,27 @@ def test_every_truncation_of_a_pdf_fails_cleanly_or_parses(samples):
             parse_document(data[:size])
         except DocumentImportError as error:
             assert error.code != "internal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ménages éligibles au DALO " + "oui ☒ non ☐ x " * 20_000,
+        "Coût global en cas d'offre : " + "1 000 € " * 30_000,
+        "Cofinancements apportés : " + "Etat = 1 000 €\n" * 20_000,
+        "Modalités de mobilisation des logements\n" + "Création d'une offre nouvelle aménagement " * 10_000,
+        "Nom du projet : x\nMénages éligibles au DALO oui ☒ non ☐\n" * 5_000,
+        "champ libre\n(\n•\n" * 30_000,
+    ],
+    ids=["boxes", "amounts", "cofunding", "options", "repeated-labels", "hints"],
+)
+def test_large_repetitive_texts_are_read_in_linear_time(text):
+    """Regression guard: these took minutes when span removal and amount lookup were quadratic."""
+    result = parse_document(text.encode("utf-8"))
+    assert result.canonical["schema"] == "presentation-synthetique/1"
+
+
+def test_text_too_long_is_refused():
+    with pytest.raises(DocumentImportError) as caught:
+        parse_document(b"a " * (limits.MAX_TEXT_CHARS // 2 + 10))
+    assert caught.value.code == "too_large"

@@ -6,6 +6,8 @@
    that is not template text) ends up in some field value or in ``unmapped``: nothing is dropped.
 """
 
+from unittest import mock
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +35,8 @@ def _valid_or_import_error(data: bytes, filename=None) -> None:
         result = parse_document(data, filename)
     except DocumentImportError as error:
         assert error.message
-        assert error.code != "internal", error.__cause__
+        # "internal" is the catch-all for a bug, "schema" an invalid document built by the parser.
+        assert error.code not in ("internal", "schema"), error.__cause__
     else:
         validate_canonical(result.canonical)
 
@@ -41,7 +44,9 @@ def _valid_or_import_error(data: bytes, filename=None) -> None:
 @SETTINGS
 @given(st.sampled_from(MAGIC), st.binary(max_size=4000))
 def test_any_bytes_give_a_document_or_the_importer_error(prefix, data):
-    _valid_or_import_error(prefix + data)
+    # LibreOffice (.doc/.rtf) is tested on its own; here its absence keeps each example fast.
+    with mock.patch("logement_accompagne.importer.extract.doc.soffice_path", return_value=None):
+        _valid_or_import_error(prefix + data)
 
 
 @SETTINGS

@@ -133,3 +133,18 @@ def test_accessibility_statement_is_public(client, db):
     response = client.get(reverse("accessibility"))
     assert response.status_code == 200
     assert "Déclaration d'accessibilité" in response.content.decode()
+
+
+def test_500_page_renders_without_the_database(rf):
+    from logement_accompagne.www.errors import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Erreur inattendue" in html and "/static/dsfr/" in html
+
+
+def test_site_configuration_row_gives_the_dsfr_header_its_title(client, db):
+    html = client.get(reverse("login")).content.decode()
+    assert "<title>Connexion — Logement accompagné</title>" in html
+    assert "Appels à projets « 10 000 logements HLM accompagnés »" in html

@@ -215,6 +215,35 @@ def test_two_people_editing_the_same_section_the_second_save_is_refused(login, c
     assert cast.dossier.summary == "Mon résumé"
 
 
+def test_two_people_on_different_sections_both_save(login, cast):
+    client = login(cast.carrier)
+    mine = current_form_data(client, cast.dossier, "partenariat")
+    other = Client()
+    other.force_login(factories.carrier_user(cast.landlord))
+    theirs = current_form_data(other, cast.dossier, "publics")
+    theirs["households"] = "33"
+    assert other.post(section_url(cast.dossier, "publics"), theirs).status_code == 302
+    mine["partners"] = "SIAO et CCAS"
+    assert client.post(section_url(cast.dossier, "partenariat"), mine).status_code == 302
+    cast.dossier.refresh_from_db()
+    assert (cast.dossier.households, cast.dossier.partners) == (33, "SIAO et CCAS")
+
+
+def test_conflict_on_the_finance_lines_is_detected(login, cast):
+    client = login(cast.carrier)
+    mine = current_form_data(client, cast.dossier, "financement")
+    other = Client()
+    other.force_login(factories.carrier_user(cast.landlord))
+    theirs = current_form_data(other, cast.dossier, "financement")
+    theirs["cofinancement-0-amount_eur"] = "7000"
+    assert other.post(section_url(cast.dossier, "financement"), theirs).status_code == 302
+    mine["finance_overview"] = "Plan de financement"
+    response = client.post(section_url(cast.dossier, "financement"), mine)
+    assert response.status_code == 200
+    assert "Lignes de cofinancement" in [row["label"] for row in response.context["conflict"]]
+    assert cast.dossier.cofunding_lines.get().amount_eur == 7000
+
+
 def test_detail_page_shows_every_section_summary_and_history(login, cast):
     advance(cast, Status.SUBMITTED)
     response = login(cast.carrier).get(reverse("dossiers:detail", args=[cast.dossier.reference]))

@@ -69,6 +69,8 @@ def index(request):
         {
             "title": "Comité",
             "form": form,
+            # The administrator sees the committee's page but decides nothing.
+            "can_decide": scope.committee,
             "envelopes": envelopes,
             "awaiting": [
                 {

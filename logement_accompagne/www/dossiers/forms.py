@@ -6,6 +6,8 @@ the view hands their values to `services.update_dossier`, which is the only
 writer. Every section form carries the dossier version it was opened on.
 """
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django import forms
@@ -99,6 +101,26 @@ TRI_FIELDS = ("dalo_eligible", "collective_agreements", "pdalpd", "fndollts_fund
 TEXTAREA_ROWS = {"summary": 6, "support_method": 6, "finance_overview": 5}
 
 
+def section_fingerprint(dossier: Dossier, section: Section) -> str:
+    """A digest of what one section of the dossier holds.
+
+    The dossier's version changes whenever anything is saved; the fingerprint
+    tells whether *this section* changed, so that two people filling different
+    sections do not block each other while two people on the same section do.
+    """
+    state = {name: getattr(dossier, name) for name in section.fields}
+    if section.slug == "localisation":
+        state["departments"] = sorted(dossier.departments.values_list("code", flat=True))
+    if section.slug == "logements":
+        state["mobilisation_known"] = dossier.mobilisation_known
+    if section.slug == "financement":
+        state["cost_lines"] = list(dossier.cost_lines.order_by("kind").values_list("kind", "amount_eur", "basis",
+                                                                                 "period", "text"))  # fmt: skip
+        state["cofunding_lines"] = list(dossier.cofunding_lines.values_list("funder", "amount_eur", "status"))
+    encoded = json.dumps(state, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
 def label_of(name: str) -> str:
     if name in LABELS:
         return LABELS[name][0]
@@ -111,6 +133,8 @@ class SectionForm(DsfrForm):
     section: Section
     model_fields: tuple[str, ...] = ()
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # What this section held when the form was opened (see `section_fingerprint`).
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, dossier: Dossier, **kwargs):
         self.dossier = dossier
@@ -125,6 +149,7 @@ class SectionForm(DsfrForm):
     def initial_from(self, dossier: Dossier) -> dict:
         initial = {name: getattr(dossier, name) for name in self.model_fields}
         initial["version"] = dossier.version
+        initial["fingerprint"] = section_fingerprint(dossier, self.section)
         return initial
 
     def values(self) -> dict:

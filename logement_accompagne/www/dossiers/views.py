@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import checks, services
-from logement_accompagne.dossiers.enums import Status, Tri
+from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.models import Attachment
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition, allowed_actions, relation_to
 from logement_accompagne.dossiers.sections import SECTION_BY_SLUG, SECTIONS
@@ -43,6 +43,7 @@ from .forms import (
     cost_initial,
     label_of,
     megabytes,
+    section_fingerprint,
     section_form_class,
 )
 
@@ -176,6 +177,10 @@ def _show(value) -> str:
     return str(value)
 
 
+def _mobilisation_text(keys) -> str:
+    return ", ".join(Mobilisation(key).label for key in keys) or "Aucune"
+
+
 def _lines_text(lines: list[dict], kind: str) -> str:
     if not lines:
         return "Aucune ligne"
@@ -191,8 +196,11 @@ def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
         for name, (yours, saved) in stale.changed_fields.items()
         if not name.startswith("mobilisation_")
     ]
-    if any(name.startswith("mobilisation_") for name in stale.changed_fields):
-        rows.append({"label": label_of("mobilisation"), "yours": "Modifiées", "saved": "Modifiées"})
+    if "mobilisation" in form.cleaned_data:
+        yours = sorted(form.cleaned_data["mobilisation"])
+        if yours != sorted(current.mobilisation):
+            rows.append({"label": label_of("mobilisation"), "yours": _mobilisation_text(yours),
+                         "saved": _mobilisation_text(current.mobilisation)})  # fmt: skip
     extra = form.service_kwargs()
     if "department_codes" in extra:
         saved = sorted(current.departments.values_list("code", flat=True))
@@ -213,6 +221,25 @@ def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
                     {"label": label, "yours": _lines_text(yours, kind), "saved": _lines_text(saved, kind)}
                 )
     return rows
+
+
+def _save_section(request, dossier, form, values: dict, extra: dict) -> None:
+    """Save through the service; if the dossier moved on but not this section, save over the new version.
+
+    Someone else saving another section changes the dossier's version without
+    touching what this person edited: that is not a conflict. Any change to
+    this very section is (StaleDossier goes up to the view).
+    """
+    try:
+        services.update_dossier(user=request.user, dossier=dossier, expected_version=form.cleaned_data["version"],
+                                values=values, **extra)  # fmt: skip
+    except services.StaleDossier:
+        current = visible_dossier(request, dossier.reference)
+        opened = form.cleaned_data.get("fingerprint")
+        if not opened or opened != section_fingerprint(current, form.section):
+            raise
+        services.update_dossier(user=request.user, dossier=dossier, expected_version=current.version,
+                                values=values, **extra)  # fmt: skip
 
 
 def _bump_total(data, prefix: str) -> None:
@@ -260,18 +287,13 @@ def edit_section(request, reference, slug):
             for name, value in values.items():
                 setattr(dossier, name, value)
             try:
-                services.update_dossier(
-                    user=request.user,
-                    dossier=dossier,
-                    expected_version=form.cleaned_data["version"],
-                    values=values,
-                    **extra,
-                )
+                _save_section(request, dossier, form, values, extra)
             except services.StaleDossier as stale:
                 current = visible_dossier(request, reference)
                 conflict = _conflict_rows(stale, current, form, costs, cofunding)
                 # Keep every input; the next save is made knowingly, over the current version.
                 form.data["version"] = str(current.version)
+                form.data["fingerprint"] = section_fingerprint(current, section)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for name, errors in error.error_dict.items():

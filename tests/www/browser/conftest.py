@@ -23,7 +23,8 @@ def browser():
         reason = f"Chromium introuvable ({CHROMIUM}) : tests navigateur sautés (apt-get install chromium)."
         print(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    pytest.importorskip("axe_playwright_python")
 
     # Playwright's sync API keeps an asyncio loop in this thread; the test's own
     # database calls are synchronous and safe, so Django is told not to refuse them.

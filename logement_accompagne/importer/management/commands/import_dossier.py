@@ -66,8 +66,11 @@ class Command(BaseCommand):
                 for warning in result.warnings:
                     self.stderr.write(f"{path}: attention : {warning}")
         if options["json"]:
-            payload = documents[0] if len(options["paths"]) == 1 and len(documents) == 1 else documents
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            # One path: its document alone (nothing if it failed); several paths: always an array.
+            if len(options["paths"]) > 1:
+                self.stdout.write(json.dumps(documents, ensure_ascii=False, indent=2))
+            elif documents:
+                self.stdout.write(json.dumps(documents[0], ensure_ascii=False, indent=2))
         if failures:
             sys.stdout.flush()
             raise SystemExit(1)
