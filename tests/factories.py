@@ -157,4 +157,6 @@ class DossierFactory(factory.django.DjangoModelFactory):
                 period=CostPeriod.YEAR,
                 text="1440 € à l'année",
             )
-            CofundingLine.objects.create(dossier=self, funder="Conseil départemental", amount_eur=Decimal("6000"))
+            CofundingLine.objects.create(
+                dossier=self, funder="Conseil départemental", amount_eur=Decimal("6000")
+            )

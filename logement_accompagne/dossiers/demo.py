@@ -37,9 +37,19 @@ ACCOUNTS: list[DemoAccount] = []
 
 DEPARTMENTS = {
     # code: (landlord name and kind, association, region code, regional service)
-    "45": ("Logem Loiret (OPH)", OrganisationKind.OPH, "Association d'hébergement et d'urgence du Loiret", "24"),
+    "45": (
+        "Logem Loiret (OPH)",
+        OrganisationKind.OPH,
+        "Association d'hébergement et d'urgence du Loiret",
+        "24",
+    ),
     "40": ("Habitat Landes Océanes", OrganisationKind.ESH, "Maison du Logement du Grand Dax", "75"),
-    "17": ("Habitat 17 (OPH)", OrganisationKind.OPH, "Association Insertion Logement Charente-Maritime", "75"),
+    "17": (
+        "Habitat 17 (OPH)",
+        OrganisationKind.OPH,
+        "Association Insertion Logement Charente-Maritime",
+        "75",
+    ),
     "57": ("Moselis", OrganisationKind.ESH, "Association Logement Accompagné de Moselle", "44"),
 }
 
@@ -129,7 +139,11 @@ def _people() -> dict:
         )
         if region_code not in people["regional"]:
             people["regional"][region_code] = _user(
-                f"dreal.{region_code}@{DOMAIN}", "Alix", f"DREAL {region_code}", regional, Role.REGIONAL_INSTRUCTOR
+                f"dreal.{region_code}@{DOMAIN}",
+                "Alix",
+                f"DREAL {region_code}",
+                regional,
+                Role.REGIONAL_INSTRUCTOR,
             )
     dhup, _ = Organisation.objects.get_or_create(
         kind=OrganisationKind.NATIONAL, state_service=StateService.DHUP, defaults={"name": "DHUP"}
@@ -197,7 +211,9 @@ def _fill(dossier: Dossier, code: str, name: str, households: int, dwellings: in
         "partners": "SIAO, CCAS, conseil départemental (FSL), CAF, CCAPEX",
         "finance_overview": "Financement de l'accompagnement par l'appel à projets et le FSL.",
         "cofunding_text": "Conseil départemental (FSL) = 6 000 €",
-        "requested_amount_eur": Decimal(1440 * households - 6000) if households * 1440 > 6000 else Decimal("0"),
+        "requested_amount_eur": Decimal(1440 * households - 6000)
+        if households * 1440 > 6000
+        else Decimal("0"),
         "fndollts_funded": Tri.NO,
         "fndollts_applied": Tri.NO,
         "duration_text": "12 mois renouvelable",
@@ -212,12 +228,24 @@ def _fill(dossier: Dossier, code: str, name: str, households: int, dwellings: in
         values=values,
         department_codes=[code],
         cost_lines=[
-            {"kind": CostKind.SUPPORT, "amount_eur": Decimal("1440"), "basis": CostBasis.HOUSEHOLD,
-             "period": CostPeriod.YEAR, "text": "1 440 € par ménage à l'année"},
-            {"kind": CostKind.DIAGNOSTIC, "amount_eur": Decimal("400"), "basis": CostBasis.HOUSEHOLD,
-             "period": CostPeriod.ONCE, "text": "400 € l'expertise"},
+            {
+                "kind": CostKind.SUPPORT,
+                "amount_eur": Decimal("1440"),
+                "basis": CostBasis.HOUSEHOLD,
+                "period": CostPeriod.YEAR,
+                "text": "1 440 € par ménage à l'année",
+            },
+            {
+                "kind": CostKind.DIAGNOSTIC,
+                "amount_eur": Decimal("400"),
+                "basis": CostBasis.HOUSEHOLD,
+                "period": CostPeriod.ONCE,
+                "text": "400 € l'expertise",
+            },
         ],  # fmt: skip
-        cofunding_lines=[{"funder": "Conseil départemental (FSL)", "amount_eur": Decimal("6000"), "status": "obtained"}],
+        cofunding_lines=[
+            {"funder": "Conseil départemental (FSL)", "amount_eur": Decimal("6000"), "status": "obtained"}
+        ],
     )
 
 
@@ -254,7 +282,10 @@ def _drive(dossier: Dossier, target: str, people: dict, code: str, carrier) -> N
     if target == Status.REGIONAL_REVIEW:
         return
     services.record_regional_opinion(
-        user=regional, dossier=dossier, verdict=Verdict.FAVOURABLE, comment="Avis favorable du comité régional."
+        user=regional,
+        dossier=dossier,
+        verdict=Verdict.FAVOURABLE,
+        comment="Avis favorable du comité régional.",
     )
     services.forward_to_committee(user=regional, dossier=dossier)
     if target == Status.COMMITTEE:
@@ -265,7 +296,9 @@ def _drive(dossier: Dossier, target: str, people: dict, code: str, carrier) -> N
             conditions="Rapport d'étape à six mois.",
         )  # fmt: skip
     else:
-        services.decide(user=committee, dossier=dossier, selected=False, conditions="Projet insuffisamment reproductible.")
+        services.decide(
+            user=committee, dossier=dossier, selected=False, conditions="Projet insuffisamment reproductible."
+        )
 
 
 def _historical_2014(call: Call, people: dict) -> None:

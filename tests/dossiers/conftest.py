@@ -22,7 +22,9 @@ class Cast(dict):
 @pytest.fixture
 def cast(db):
     landlord = factories.OrganisationFactory(name="Logem Test", department=factories.department("45"))
-    other_landlord = factories.OrganisationFactory(name="Autre bailleur", department=factories.department("45"))
+    other_landlord = factories.OrganisationFactory(
+        name="Autre bailleur", department=factories.department("45")
+    )
     people = Cast(
         carrier=factories.carrier_user(landlord),
         carrier_other=factories.carrier_user(other_landlord),

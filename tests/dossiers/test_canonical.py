@@ -12,7 +12,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-pytest.importorskip("logement_accompagne.importer.schema", reason="le schéma canonique de l'importeur est absent")
+pytest.importorskip(
+    "logement_accompagne.importer.schema", reason="le schéma canonique de l'importeur est absent"
+)
 
 
 def money(amount, basis, period, text):
@@ -21,7 +23,10 @@ def money(amount, basis, period, text):
 
 FULL_DOCUMENT = {
     "schema": "presentation-synthetique/1",
-    "location": {"text": "Communauté d'agglomération du Grand Dax dans les Landes", "department_codes": ["40"]},
+    "location": {
+        "text": "Communauté d'agglomération du Grand Dax dans les Landes",
+        "department_codes": ["40"],
+    },
     "name": "Logement HLM accompagné",
     "carriers": {
         "text": "HLO : Société anonyme d'habitation à loyers modérés et Maison du Logement",
@@ -75,7 +80,11 @@ FULL_DOCUMENT = {
     },
     "duration": {"text": "12 mois renouvelable", "months": 12, "renewable": True},
     "schedule": "Démarrage en septembre.",
-    "department_opinion": {"relevance": "Projet pertinent.", "reproducibility": "medium", "conditions": "Bilan."},
+    "department_opinion": {
+        "relevance": "Projet pertinent.",
+        "reproducibility": "medium",
+        "conditions": "Bilan.",
+    },
     "regional_opinion": {"verdict": "favourable", "comment": "Avis favorable."},
     "unmapped": ["Les Hlm, habiter mieux, bien vivre ensemble"],
 }
@@ -110,7 +119,9 @@ def test_unknown_carriers_are_created_and_flagged_known_ones_matched():
 
 def test_original_file_is_attached():
     dossier = create_draft_from_canonical(
-        copy.deepcopy(FULL_DOCUMENT), call=factories.CallFactory(), original_file=("projet.txt", b"Nom du projet : x")
+        copy.deepcopy(FULL_DOCUMENT),
+        call=factories.CallFactory(),
+        original_file=("projet.txt", b"Nom du projet : x"),
     )
     attachment = dossier.attachments.get()
     assert attachment.original_name == "projet.txt" and attachment.file.read() == b"Nom du projet : x"

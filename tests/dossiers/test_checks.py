@@ -36,7 +36,9 @@ def test_missing_fields_are_listed_with_their_section():
 
 
 def test_selon_les_besoins_counts_as_a_stated_reason_for_no_mobilisation_box():
-    dossier = factories.DossierFactory(mobilisation_existing_unadapted=False, dwellings_text="selon les besoins")
+    dossier = factories.DossierFactory(
+        mobilisation_existing_unadapted=False, dwellings_text="selon les besoins"
+    )
     assert checks.completeness(dossier) == []
 
 

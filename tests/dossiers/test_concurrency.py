@@ -47,7 +47,9 @@ def postgres_only(transactional_db):
 @pytest.mark.postgres
 def test_two_concurrent_transitions_exactly_one_wins(postgres_only, cast):
     dossier = advance(cast, Status.DEPARTMENTAL_REVIEW)
-    services.record_departmental_opinion(user=cast.dept, dossier=dossier, relevance="ok", reproducibility="high")
+    services.record_departmental_opinion(
+        user=cast.dept, dossier=dossier, relevance="ok", reproducibility="high"
+    )
     first = Dossier.objects.get(pk=dossier.pk)
     second = Dossier.objects.get(pk=dossier.pk)
     outcomes = run_together(

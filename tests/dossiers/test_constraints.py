@@ -5,7 +5,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from logement_accompagne.dossiers.models import CofundingLine, CommitteeDecision, CostLine, DepartmentalOpinion
+from logement_accompagne.dossiers.models import (
+    CofundingLine,
+    CommitteeDecision,
+    CostLine,
+    DepartmentalOpinion,
+)
 from logement_accompagne.organisations.enums import OrganisationKind, StateService
 from logement_accompagne.organisations.models import Organisation
 from tests import factories
@@ -30,16 +35,28 @@ def test_granted_amount_above_the_cap_is_refused():
     dossier = factories.DossierFactory()
     refused(
         lambda: CommitteeDecision.objects.create(
-            dossier=dossier, version=1, selected=True, amount_granted_eur=Decimal("200001"), cap_eur=Decimal("200000")
+            dossier=dossier,
+            version=1,
+            selected=True,
+            amount_granted_eur=Decimal("200001"),
+            cap_eur=Decimal("200000"),
         )
     )
     refused(
         lambda: CommitteeDecision.objects.create(
-            dossier=dossier, version=1, selected=False, amount_granted_eur=Decimal("10"), cap_eur=Decimal("200000")
+            dossier=dossier,
+            version=1,
+            selected=False,
+            amount_granted_eur=Decimal("10"),
+            cap_eur=Decimal("200000"),
         )
     )
     CommitteeDecision.objects.create(
-        dossier=dossier, version=1, selected=True, amount_granted_eur=Decimal("200000"), cap_eur=Decimal("200000")
+        dossier=dossier,
+        version=1,
+        selected=True,
+        amount_granted_eur=Decimal("200000"),
+        cap_eur=Decimal("200000"),
     )
 
 
@@ -53,7 +70,9 @@ def test_two_departmental_services_of_one_kind_for_one_department_are_refused():
     factories.departmental_service("45", StateService.DDT)  # another kind: fine
     refused(
         lambda: Organisation.objects.create(
-            name="Doublon", kind=OrganisationKind.STATE_DEPARTMENT, department=factories.department("45"),
+            name="Doublon",
+            kind=OrganisationKind.STATE_DEPARTMENT,
+            department=factories.department("45"),
             state_service=StateService.DDCS,
         )  # fmt: skip
     )
@@ -73,5 +92,7 @@ def test_unknown_status_and_tri_values_are_refused():
 def test_call_dates_and_durations_must_be_ordered():
     import datetime
 
-    refused(lambda: factories.CallFactory(opens_on=datetime.date(2020, 5, 1), closes_on=datetime.date(2020, 4, 1)))
+    refused(
+        lambda: factories.CallFactory(opens_on=datetime.date(2020, 5, 1), closes_on=datetime.date(2020, 4, 1))
+    )
     refused(lambda: factories.CallFactory(min_duration_months=40, max_duration_months=12))

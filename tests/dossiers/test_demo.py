@@ -21,6 +21,8 @@ def test_demo_covers_every_state_and_is_idempotent(client):
     assert (Dossier.objects.count(), Transition.objects.count(), User.objects.count()) == counts
     # One account per role in each of the four departments.
     for code in ("45", "40", "17", "57"):
-        assert Membership.objects.filter(role=Role.DEPARTMENTAL_INSTRUCTOR, organisation__department_id=code).exists()
+        assert Membership.objects.filter(
+            role=Role.DEPARTMENTAL_INSTRUCTOR, organisation__department_id=code
+        ).exists()
         assert Membership.objects.filter(role=Role.CARRIER, organisation__department_id=code).count() == 2
     assert client.login(username=f"comite@{DOMAIN}", password=DEMO_PASSWORD)

@@ -33,7 +33,9 @@ def test_full_path_to_selection_is_logged_step_by_step(cast):
     actors = list(dossier.transitions.values_list("actor", flat=True))
     assert actors == [cast.carrier.pk, cast.dept.pk, cast.dept.pk, cast.region.pk, cast.committee.pk]
     decision = dossier.committee_decisions.get()
-    assert decision.amount_granted_eur == Decimal("50000") and decision.cap_eur == dossier.call.project_cap_eur
+    assert (
+        decision.amount_granted_eur == Decimal("50000") and decision.cap_eur == dossier.call.project_cap_eur
+    )
     assert dossier.submitted_at is not None
 
 
@@ -126,7 +128,9 @@ def test_forwarding_needs_the_opinion_of_the_level(cast):
 
 
 def advance_from_departmental(cast):
-    services.record_departmental_opinion(user=cast.dept, dossier=cast.dossier, relevance="ok", reproducibility="low")
+    services.record_departmental_opinion(
+        user=cast.dept, dossier=cast.dossier, relevance="ok", reproducibility="low"
+    )
     services.forward_to_region(user=cast.dept, dossier=cast.dossier)
     cast.dossier.refresh_from_db()
     return cast.dossier
@@ -175,14 +179,18 @@ def test_regional_verdict_is_typed(cast):
     dossier = advance(cast, Status.REGIONAL_REVIEW)
     with pytest.raises(ValidationError):
         services.record_regional_opinion(user=cast.region, dossier=dossier, verdict="peut-être")
-    services.record_regional_opinion(user=cast.region, dossier=dossier, verdict=Verdict.UNFAVOURABLE, comment="Non")
+    services.record_regional_opinion(
+        user=cast.region, dossier=dossier, verdict=Verdict.UNFAVOURABLE, comment="Non"
+    )
     assert dossier.regional_opinions.get().verdict == "unfavourable"
 
 
 def test_granted_amount_cannot_exceed_the_cap_nor_the_envelope(cast):
     dossier = advance(cast, Status.COMMITTEE)
     with pytest.raises(ValidationError, match="plafond"):
-        services.decide(user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("200001"))
+        services.decide(
+            user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("200001")
+        )
     call = dossier.call
     call.envelope_eur = Decimal("200000")
     call.save()
@@ -192,9 +200,13 @@ def test_granted_amount_cannot_exceed_the_cap_nor_the_envelope(cast):
 
     advance(Cast(cast2), Status.SELECTED)  # grants 50 000
     with pytest.raises(ValidationError, match="enveloppe"):
-        services.decide(user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("160000"))
+        services.decide(
+            user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("160000")
+        )
     dossier.refresh_from_db()
-    assert dossier.status == Status.COMMITTEE and not CommitteeDecision.objects.filter(dossier=dossier).exists()
+    assert (
+        dossier.status == Status.COMMITTEE and not CommitteeDecision.objects.filter(dossier=dossier).exists()
+    )
     assert services.granted_total(call) == Decimal("50000")
 
 
@@ -232,7 +244,9 @@ def test_co_carrier_invited_can_edit(cast):
     with pytest.raises(ValidationError):
         services.add_carrier(user=cast.carrier, dossier=cast.dossier, organisation=association)
     with pytest.raises(ValidationError):
-        services.add_carrier(user=cast.carrier, dossier=cast.dossier, organisation=factories.departmental_service("45"))
+        services.add_carrier(
+            user=cast.carrier, dossier=cast.dossier, organisation=factories.departmental_service("45")
+        )
 
 
 def test_transition_notifies_people_concerned(cast, mailoutbox, django_capture_on_commit_callbacks):

@@ -61,7 +61,9 @@ def test_only_the_level_in_charge_may_return_for_completion(cast, state, expecte
     assert granted == expected
 
 
-@pytest.mark.parametrize("action", [a for a in MATRIX if a not in (Action.VIEW, Action.MESSAGE, Action.WITHDRAW)])
+@pytest.mark.parametrize(
+    "action", [a for a in MATRIX if a not in (Action.VIEW, Action.MESSAGE, Action.WITHDRAW)]
+)
 def test_nobody_may_act_in_a_final_state(cast, action):
     dossier = advance(cast, Status.SELECTED)
     assert not any(allowed(cast[role], action, dossier) for role in ROLES)

@@ -57,7 +57,7 @@ def test_upload_review_and_confirm_create_a_draft_with_the_original_attached(cli
     # The person corrects one value before confirming.
     form = page.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue

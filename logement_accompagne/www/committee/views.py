@@ -125,6 +125,6 @@ def decide(request, reference):
             "consistency": checks.consistency(dossier),
             "departmental_opinions": list(dossier.departmental_opinions.select_related("author")),
             "regional_opinions": list(dossier.regional_opinions.select_related("author")),
-            "breadcrumb_data": crumbs(dossier, "Décision du comité"),
+            "breadcrumb_data": crumbs(dossier, "Décision du comité", request=request),
         },
     )

@@ -50,12 +50,24 @@ from .forms import (
 PAGE_SIZE = 50
 
 
-def crumbs(dossier=None, current: str = "", *links) -> dict:
-    """Breadcrumb data for django-dsfr: home → (the dossier) → current page."""
+def crumbs(dossier=None, current: str = "", *links, request=None) -> dict:
+    """Breadcrumb data for django-dsfr: home → (the list the dossier is reached from → the dossier) → current."""
     items = list(links)
     if dossier is not None:
+        if request is not None:
+            items.append(dossier_list_link(request, dossier))
         items.append({"url": reverse("dossiers:detail", args=[dossier.reference]), "title": str(dossier)})
     return {"links": items, "current": current, "root_dir": reverse("home")}
+
+
+def dossier_list_link(request, dossier) -> dict:
+    """Where a dossier is listed for this person: « Mes dossiers » for its carriers, else « À instruire »."""
+    scope = scope_of(request.user)
+    if relation_to(scope, dossier).carrier:
+        return {"url": reverse("dossiers:list"), "title": "Mes dossiers"}
+    if scope.committee and not (scope.is_departmental_instructor or scope.is_regional_instructor):
+        return {"url": reverse("committee:index"), "title": "Comité"}
+    return {"url": reverse("review:queue"), "title": "À instruire"}
 
 
 def _carrier_scope_or_403(request):
@@ -149,7 +161,7 @@ def dossier_detail(request, reference):
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
         "message_count": dossier.messages.count(),
-        "breadcrumb_data": crumbs(None, str(dossier)),
+        "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
     if reviewer:
         context["departmental_opinions"] = list(dossier.departmental_opinions.select_related("author"))
@@ -342,7 +354,7 @@ def edit_section(request, reference, slug):
                 }
                 for number, item in enumerate(SECTIONS, start=1)
             ],
-            "breadcrumb_data": crumbs(dossier, section.title),
+            "breadcrumb_data": crumbs(dossier, section.title, request=request),
         },
     )
 
@@ -457,7 +469,7 @@ def _confirm_page(request, dossier, form, kind: str):
             "missing": missing,
             "closed": closed,
             "summary": checks.financial_summary(dossier) if kind != "withdraw" else None,
-            "breadcrumb_data": crumbs(dossier, title),
+            "breadcrumb_data": crumbs(dossier, title, request=request),
         },
     )
 
@@ -491,7 +503,7 @@ def thread(request, reference):
             "dossier": dossier,
             "thread": list(dossier.messages.select_related("author")),
             "form": form if can_write else None,
-            "breadcrumb_data": crumbs(dossier, "Messages"),
+            "breadcrumb_data": crumbs(dossier, "Messages", request=request),
         },
     )
 
@@ -542,7 +554,7 @@ def attachments(request, reference):
             "dossier": dossier,
             "attachments": list(dossier.attachments.select_related("uploaded_by")),
             "form": form,
-            "breadcrumb_data": crumbs(dossier, "Pièces jointes"),
+            "breadcrumb_data": crumbs(dossier, "Pièces jointes", request=request),
         },
     )
 
@@ -605,6 +617,6 @@ def carriers(request, reference):
             "dossier": dossier,
             "links": list(links),
             "form": form,
-            "breadcrumb_data": crumbs(dossier, "Porteurs"),
+            "breadcrumb_data": crumbs(dossier, "Porteurs", request=request),
         },
     )

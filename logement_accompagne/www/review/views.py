@@ -160,7 +160,7 @@ def _opinion_page(request, dossier, form, template: str, title: str):
             "consistency": checks.consistency(dossier),
             "departmental_opinions": list(dossier.departmental_opinions.select_related("author")),
             "regional_opinions": list(dossier.regional_opinions.select_related("author")),
-            "breadcrumb_data": crumbs(dossier, title),
+            "breadcrumb_data": crumbs(dossier, title, request=request),
         },
     )
 
@@ -265,7 +265,7 @@ def return_for_completion(request, reference):
             "title": f"Demander des compléments — {dossier}",
             "dossier": dossier,
             "form": form,
-            "breadcrumb_data": crumbs(dossier, "Demander des compléments"),
+            "breadcrumb_data": crumbs(dossier, "Demander des compléments", request=request),
             "queue_url": reverse("review:queue"),
         },
     )

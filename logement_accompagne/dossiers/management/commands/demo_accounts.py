@@ -8,8 +8,10 @@ class Command(BaseCommand):
     help = "Affiche les comptes de démonstration et leur mot de passe commun."
 
     def handle(self, *args, **options):
-        users = User.objects.filter(email__endswith=f"@{DOMAIN}").prefetch_related("memberships__organisation")
-        self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)\n" % DEMO_PASSWORD)
+        users = User.objects.filter(email__endswith=f"@{DOMAIN}").prefetch_related(
+            "memberships__organisation"
+        )
+        self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})\n")
         for user in users.order_by("email"):
             roles = "; ".join(
                 f"{membership.get_role_display()} — {membership.organisation.name}"

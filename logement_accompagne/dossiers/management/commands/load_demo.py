@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not Department.objects.filter(code__in=["45", "40", "17", "57"]).count() == 4:
-            raise CommandError("Référentiel territorial absent : lancez d'abord « manage.py load_territories ».")
+            raise CommandError(
+                "Référentiel territorial absent : lancez d'abord « manage.py load_territories »."
+            )
         result = load_demo()
         self.stdout.write(
             f"Démo : {result['dossiers_created']} dossier(s) créé(s), {result['dossiers']} au total, "
