@@ -52,6 +52,10 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved last: an edit refused for being stale can name the person.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
     imported = models.BooleanField("importé d'un document", default=False)
 

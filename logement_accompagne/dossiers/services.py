@@ -46,10 +46,11 @@ class TransitionConflict(InvalidTransition):
 class StaleDossier(Exception):
     """The dossier was saved by someone else since the form was opened."""
 
-    def __init__(self, changed_fields: dict[str, tuple[object, object]]):
+    def __init__(self, changed_fields: dict[str, tuple[object, object]], by=None):
         self.changed_fields = changed_fields
+        self.by = by
         super().__init__(
-            "Ce dossier a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert. "
+            f"Ce dossier a été modifié par {by or 'une autre personne'} depuis que vous l'avez ouvert. "
             "Vos modifications n'ont pas été enregistrées."
         )
 
@@ -88,7 +89,7 @@ def _move(dossier: Dossier, *, actor, to: str, comment: str = "", **extra) -> Tr
     """Compare-and-swap the status, then log the transition."""
     from_status = dossier.status
     updated = Dossier.objects.filter(pk=dossier.pk, status=from_status).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+        status=to, version=F("version") + 1, updated_at=timezone.now(), updated_by=actor, **extra
     )
     if updated != 1:
         raise TransitionConflict(
@@ -149,9 +150,10 @@ def update_dossier(
             for name in values
             if getattr(dossier, name) != getattr(current, name)
         }
-        raise StaleDossier(changed)
+        raise StaleDossier(changed, by=current.updated_by)
     for name, value in values.items():
         setattr(current, name, value)
+    current.updated_by = user
     current.version = F("version") + 1
     current.full_clean(exclude=["version", "call", "created_by", "departments"], validate_unique=False)
     current.save()

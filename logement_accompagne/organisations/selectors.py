@@ -84,3 +84,14 @@ def carrier_organisations_of(user):
     from .models import Organisation
 
     return Organisation.objects.filter(pk__in=scope_of(user).carrier_organisation_ids).order_by("name")
+
+
+def organisations_able_to_carry(excluding_dossier=None):
+    """Landlords, associations and other non-State bodies that may carry (or co-carry) a project."""
+    from .enums import CARRIER_KINDS
+    from .models import Organisation
+
+    organisations = Organisation.objects.filter(kind__in=CARRIER_KINDS)
+    if excluding_dossier is not None:
+        organisations = organisations.exclude(carrier_links__dossier=excluding_dossier)
+    return organisations.select_related("department").order_by("name")

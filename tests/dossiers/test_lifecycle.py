@@ -229,6 +229,7 @@ def test_stale_edit_is_refused_and_says_what_changed(cast):
         services.update_dossier(user=cast.carrier, dossier=second_view, expected_version=second_view.version,
                                 values={"name": "Nom choisi par Bob"})  # fmt: skip
     assert error.value.changed_fields["name"][1] == "Nom choisi par Alice"
+    assert error.value.by == cast.carrier and str(cast.carrier) in str(error.value)
     dossier.refresh_from_db()
     assert dossier.name == "Nom choisi par Alice"
 

@@ -192,7 +192,8 @@ def test_two_people_editing_the_same_section_the_second_save_is_refused(login, c
     stale_form = current_form_data(client, cast.dossier, "localisation")
     # Someone else, in another browser, saves the section first.
     other = Client()
-    other.force_login(factories.carrier_user(cast.landlord))
+    other_person = factories.carrier_user(cast.landlord, first_name="Alice", last_name="Autre")
+    other.force_login(other_person)
     fresh = current_form_data(other, cast.dossier, "localisation")
     fresh["summary"] = "Résumé de l'autre personne"
     assert other.post(section_url(cast.dossier, "localisation"), fresh).status_code == 302
@@ -202,7 +203,7 @@ def test_two_people_editing_the_same_section_the_second_save_is_refused(login, c
     response = client.post(section_url(cast.dossier, "localisation"), stale_form)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ce dossier a été modifié par une autre personne depuis que vous l'avez ouvert" in html
+    assert "Ce dossier a été modifié par Alice Autre depuis que vous l'avez ouvert" in html
     assert "Résumé de l&#x27;autre personne" in html  # the saved value is shown
     assert "Mon résumé" in html  # and the input is kept
     cast.dossier.refresh_from_db()
@@ -219,7 +220,8 @@ def test_two_people_on_different_sections_both_save(login, cast):
     client = login(cast.carrier)
     mine = current_form_data(client, cast.dossier, "partenariat")
     other = Client()
-    other.force_login(factories.carrier_user(cast.landlord))
+    other_person = factories.carrier_user(cast.landlord, first_name="Alice", last_name="Autre")
+    other.force_login(other_person)
     theirs = current_form_data(other, cast.dossier, "publics")
     theirs["households"] = "33"
     assert other.post(section_url(cast.dossier, "publics"), theirs).status_code == 302
@@ -233,7 +235,8 @@ def test_conflict_on_the_finance_lines_is_detected(login, cast):
     client = login(cast.carrier)
     mine = current_form_data(client, cast.dossier, "financement")
     other = Client()
-    other.force_login(factories.carrier_user(cast.landlord))
+    other_person = factories.carrier_user(cast.landlord, first_name="Alice", last_name="Autre")
+    other.force_login(other_person)
     theirs = current_form_data(other, cast.dossier, "financement")
     theirs["cofinancement-0-amount_eur"] = "7000"
     assert other.post(section_url(cast.dossier, "financement"), theirs).status_code == 302

@@ -18,8 +18,8 @@ from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import Section
-from logement_accompagne.organisations.enums import CARRIER_KINDS
 from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.organisations.selectors import organisations_able_to_carry
 from logement_accompagne.territories.models import Department
 from logement_accompagne.www.forms import DsfrForm, DsfrFormSet, InlineRadioSelect
 
@@ -399,12 +399,7 @@ class CarrierInviteForm(DsfrForm):
 
     def __init__(self, *args, dossier: Dossier, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (
-            Organisation.objects.filter(kind__in=CARRIER_KINDS)
-            .exclude(carrier_links__dossier=dossier)
-            .select_related("department")
-            .order_by("name")
-        )
+        self.fields["organisation"].queryset = organisations_able_to_carry(excluding_dossier=dossier)
         self.fields["organisation"].label_from_instance = lambda organisation: (
             f"{organisation.name} — {organisation.get_kind_display()}"
             + (f" ({organisation.department.name})" if organisation.department_id else "")

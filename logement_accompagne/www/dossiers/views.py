@@ -9,10 +9,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from logement_accompagne.calls.models import Call
+from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.models import Attachment
@@ -96,11 +95,6 @@ def dossier_list(request):
         "www/dossiers/list.html",
         {"title": "Mes dossiers", "page_obj": page, "breadcrumb_data": crumbs(None, "Mes dossiers")},
     )
-
-
-def open_calls():
-    today = timezone.localdate()
-    return Call.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("-year", "title")
 
 
 @login_required
@@ -275,6 +269,7 @@ def edit_section(request, reference, slug):
     finance = section.slug == "financement"
     costs = cofunding = None
     conflict = None
+    conflict_by = None
     if request.method == "POST":
         data = request.POST.copy()
         adding = False
@@ -303,6 +298,7 @@ def edit_section(request, reference, slug):
             except services.StaleDossier as stale:
                 current = visible_dossier(request, reference)
                 conflict = _conflict_rows(stale, current, form, costs, cofunding)
+                conflict_by = current.updated_by
                 # Keep every input; the next save is made knowingly, over the current version.
                 form.data["version"] = str(current.version)
                 form.data["fingerprint"] = section_fingerprint(current, section)
@@ -343,6 +339,7 @@ def edit_section(request, reference, slug):
             "costs": costs,
             "cofunding": cofunding,
             "conflict": conflict,
+            "conflict_by": conflict_by,
             "missing": missing,
             "step": index + 1,
             "steps": len(SECTIONS),

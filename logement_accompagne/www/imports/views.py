@@ -7,21 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from logement_accompagne.calls.models import Call
+from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
 from logement_accompagne.importer import jobs
 from logement_accompagne.importer.models import ImportJob
 from logement_accompagne.organisations.selectors import carrier_organisations_of
 
 from .forms import ReviewForm, UploadForm
-
-
-def _open_calls():
-    from django.db.models import Q
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return Call.objects.filter(Q(opens_on__lte=today) & Q(closes_on__gte=today)).order_by("-year")
 
 
 def _breadcrumb(current: str) -> dict:
@@ -34,7 +26,7 @@ def upload(request):
     if not organisations.exists():
         raise PermissionDenied("Seuls les porteurs de projet peuvent importer un dossier.")
     form = UploadForm(
-        request.POST or None, request.FILES or None, calls=_open_calls(), organisations=organisations
+        request.POST or None, request.FILES or None, calls=open_calls(), organisations=organisations
     )
     if request.method == "POST" and form.is_valid():
         document = form.cleaned_data["document"]
