@@ -73,14 +73,15 @@ def empty_money() -> dict:
     return {"amount_eur": None, "basis": "unknown", "period": "unknown", "text": ""}
 
 
-def _get(document: dict, dotted: str):
+def get_path(document: dict, dotted: str):
+    """The value at a dotted key such as \"target_public.households\"."""
     value = document
     for part in dotted.split("."):
         value = value[part]
     return value
 
 
-def _set(document: dict, dotted: str, value) -> None:
+def set_path(document: dict, dotted: str, value) -> None:
     *parents, last = dotted.split(".")
     node = document
     for part in parents:
@@ -113,9 +114,11 @@ def export_canonical(dossier: Dossier) -> dict:
         value = getattr(dossier, column)
         if column == "requested_amount_eur":
             value = _number(value)
-        _set(document, key, value)
-    _set(document, "location.department_codes", sorted(dossier.departments.values_list("code", flat=True)))
-    _set(
+        set_path(document, key, value)
+    set_path(
+        document, "location.department_codes", sorted(dossier.departments.values_list("code", flat=True))
+    )
+    set_path(
         document,
         "carriers.organisations",
         [
@@ -126,7 +129,7 @@ def export_canonical(dossier: Dossier) -> dict:
             for link in dossier.carrier_links.select_related("organisation")
         ],
     )
-    _set(document, "housing.mobilisation", dossier.mobilisation)
+    set_path(document, "housing.mobilisation", dossier.mobilisation)
     lines = {line.kind: line for line in dossier.cost_lines.all()}
     for key, kind in MONEY_FIELDS.items():
         line = lines.get(kind)
@@ -134,8 +137,8 @@ def export_canonical(dossier: Dossier) -> dict:
         if line is not None:
             money = {"amount_eur": _number(line.amount_eur), "basis": line.basis, "period": line.period,
                      "text": line.text}  # fmt: skip
-        _set(document, key, money)
-    _set(
+        set_path(document, key, money)
+    set_path(
         document,
         "finance.cofunding",
         [
@@ -198,18 +201,18 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
     """Write every value of the document onto a saved dossier (its rows are replaced)."""
     validate(document)
     for key, column in SCALAR_FIELDS.items():
-        value = _get(document, key)
+        value = get_path(document, key)
         if column == "requested_amount_eur":
             value = _decimal(value)
         setattr(dossier, column, value)
-    mobilisation = set(_get(document, "housing.mobilisation"))
+    mobilisation = set(get_path(document, "housing.mobilisation"))
     for key in Mobilisation.values:
         setattr(dossier, f"mobilisation_{key}", key in mobilisation)
     dossier.unmapped = list(document.get("unmapped", []))
     dossier.full_clean(exclude=["call", "created_by", "departments"], validate_unique=False)
     dossier.save()
 
-    codes = _get(document, "location.department_codes")
+    codes = get_path(document, "location.department_codes")
     known = set(Department.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
@@ -217,7 +220,7 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
     dossier.departments.set(codes)
 
     dossier.carrier_links.all().delete()
-    for position, carrier in enumerate(_get(document, "carriers.organisations")):
+    for position, carrier in enumerate(get_path(document, "carriers.organisations")):
         organisation = match_or_create_organisation(carrier["name"], carrier["kind"])
         DossierCarrier.objects.get_or_create(
             dossier=dossier,
@@ -227,7 +230,7 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
 
     dossier.cost_lines.all().delete()
     for key, kind in MONEY_FIELDS.items():
-        money = _get(document, key)
+        money = get_path(document, key)
         if money == empty_money():
             continue
         CostLine.objects.create(
@@ -250,7 +253,7 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
                 else CofundingStatus.UNKNOWN,
                 position=position,
             )
-            for position, line in enumerate(_get(document, "finance.cofunding"))
+            for position, line in enumerate(get_path(document, "finance.cofunding"))
         ]
     )
 

@@ -1,22 +1,11 @@
 """A cast of people around one dossier in department 45 (region 24), and a way to
 bring the dossier to any state through the lifecycle services."""
 
-from decimal import Decimal
-
 import pytest
 
-from logement_accompagne.dossiers import services
-from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from logement_accompagne.organisations.enums import Role
 from tests import factories
-
-# The path of the review, in order; every state is reached through the previous ones.
-PATH = [Status.SUBMITTED, Status.DEPARTMENTAL_REVIEW, Status.REGIONAL_REVIEW, Status.COMMITTEE]
-
-
-class Cast(dict):
-    def __getattr__(self, name):
-        return self[name]
+from tests.lifecycle import Cast, advance  # noqa: F401 (advance is imported from here by the tests)
 
 
 @pytest.fixture
@@ -40,42 +29,3 @@ def cast(db):
     people["landlord"] = landlord
     people["dossier"] = factories.DossierFactory(carrier=landlord)
     return people
-
-
-def advance(cast, to: str):
-    """Move cast.dossier from draft to `to` with the right person at each step."""
-    dossier = cast.dossier
-    if to == Status.DRAFT:
-        return dossier
-    if to == Status.WITHDRAWN:
-        return services.withdraw(user=cast.carrier, dossier=dossier)
-    services.submit(user=cast.carrier, dossier=dossier)
-    if to == Status.SUBMITTED:
-        return _refresh(dossier)
-    services.start_departmental_review(user=cast.dept, dossier=dossier)
-    if to == Status.RETURNED:
-        return services.return_for_completion(user=cast.dept, dossier=dossier, message="Compléter le budget.")
-    if to == Status.DEPARTMENTAL_REVIEW:
-        return _refresh(dossier)
-    services.record_departmental_opinion(
-        user=cast.dept, dossier=dossier, relevance="Pertinent", reproducibility=Reproducibility.HIGH
-    )
-    services.forward_to_region(user=cast.dept, dossier=dossier)
-    if to == Status.REGIONAL_REVIEW:
-        return _refresh(dossier)
-    services.record_regional_opinion(user=cast.region, dossier=dossier, verdict=Verdict.FAVOURABLE)
-    services.forward_to_committee(user=cast.region, dossier=dossier)
-    if to == Status.COMMITTEE:
-        return _refresh(dossier)
-    services.decide(
-        user=cast.committee,
-        dossier=dossier,
-        selected=to == Status.SELECTED,
-        amount_granted_eur=Decimal("50000") if to == Status.SELECTED else None,
-    )
-    return _refresh(dossier)
-
-
-def _refresh(dossier):
-    dossier.refresh_from_db()
-    return dossier

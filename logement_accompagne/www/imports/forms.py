@@ -5,7 +5,7 @@ from django.conf import settings
 from dsfr.utils import dsfr_input_class_attr
 
 from logement_accompagne.calls.models import Call
-from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
+from logement_accompagne.dossiers.canonical import SCALAR_FIELDS, get_path, set_path
 from logement_accompagne.dossiers.enums import Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.organisations.models import Organisation
@@ -40,21 +40,6 @@ class UploadForm(DsfrForm):
         return document
 
 
-def _get(document: dict, dotted: str):
-    value = document
-    for part in dotted.split("."):
-        value = value[part]
-    return value
-
-
-def _set(document: dict, dotted: str, value) -> None:
-    *parents, last = dotted.split(".")
-    node = document
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
-
-
 class ReviewForm(DsfrForm):
     """One editable field per scalar value of the canonical document, labelled as on the paper form."""
 
@@ -68,19 +53,19 @@ class ReviewForm(DsfrForm):
                 form_field.widget = forms.Textarea(attrs={"rows": 3})
                 form_field.strip = True
             form_field.label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
-            form_field.initial = _get(canonical, key)
+            form_field.initial = get_path(canonical, key)
             self.fields[key] = form_field
         self.fields["housing.mobilisation"] = forms.MultipleChoiceField(
             label="Modalités de mobilisation des logements",
             choices=Mobilisation.choices,
             widget=forms.CheckboxSelectMultiple,
             required=False,
-            initial=_get(canonical, "housing.mobilisation"),
+            initial=get_path(canonical, "housing.mobilisation"),
         )
         self.fields["location.department_codes"] = forms.CharField(
             label="Départements (codes INSEE séparés par des virgules)",
             required=False,
-            initial=", ".join(_get(canonical, "location.department_codes")),
+            initial=", ".join(get_path(canonical, "location.department_codes")),
         )
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
@@ -99,11 +84,11 @@ class ReviewForm(DsfrForm):
                 value = float(value) if value != int(value) else int(value)
             if isinstance(self.fields[key], forms.BooleanField):
                 value = bool(value)
-            _set(document, key, value)
-        _set(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
+            set_path(document, key, value)
+        set_path(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
         codes = [
             code.strip().upper()
             for code in (self.cleaned_data.get("location.department_codes") or "").split(",")
         ]
-        _set(document, "location.department_codes", [code for code in codes if code])
+        set_path(document, "location.department_codes", [code for code in codes if code])
         return document
