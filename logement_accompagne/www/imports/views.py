@@ -8,16 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from logement_accompagne.calls.selectors import open_calls
-from logement_accompagne.dossiers.canonical import SCALAR_FIELDS
+from logement_accompagne.dossiers.canonical import MONEY_FIELDS, SCALAR_FIELDS, empty_money, get_path
+from logement_accompagne.dossiers.enums import CostBasis, CostKind, CostPeriod
 from logement_accompagne.importer import jobs
 from logement_accompagne.importer.models import ImportJob
+from logement_accompagne.organisations.enums import OrganisationKind
 from logement_accompagne.organisations.selectors import carrier_organisations_of
+from logement_accompagne.www.dossiers.views import crumbs
 
 from .forms import ReviewForm, UploadForm
 
 
 def _breadcrumb(current: str) -> dict:
-    return {"links": [{"url": reverse("home"), "title": "Accueil"}], "current": current}
+    return crumbs(None, current, {"url": reverse("dossiers:list"), "title": "Mes dossiers"})
 
 
 @login_required
@@ -50,6 +53,28 @@ def upload(request):
             "breadcrumb_data": _breadcrumb("Importer un dossier"),
         },
     )
+
+
+KIND_LABELS = {**dict(OrganisationKind.choices), "landlord": "Organisme HLM (statut non précisé)"}
+
+
+def _cost_rows(canonical: dict) -> list[dict]:
+    """The cost lines the parser found, in French, leaving out those the document left empty."""
+    rows = []
+    for key, kind in MONEY_FIELDS.items():
+        money = get_path(canonical, key)
+        if money == empty_money():
+            continue
+        rows.append(
+            {
+                "label": CostKind(kind).label,
+                "amount": money["amount_eur"],
+                "basis": CostBasis(money["basis"]).label,
+                "period": CostPeriod(money["period"]).label,
+                "text": money["text"],
+            }
+        )
+    return rows
 
 
 def _field_rows(form: ReviewForm, sources: dict):
@@ -89,15 +114,11 @@ def review(request, job_id):
         form=form,
         rows=list(_field_rows(form, job.sources or {})),
         unmapped=(job.canonical or {}).get("unmapped", []),
-        money_keys=[
-            key
-            for key in (
-                "finance.diagnostic_cost",
-                "finance.support_cost",
-                "finance.rental_management_cost",
-                "finance.global_cost",
-            )
-        ],  # fmt: skip
+        costs=_cost_rows(job.canonical or {}),
+        carriers=[
+            {"name": item["name"], "kind": KIND_LABELS.get(item["kind"], item["kind"])}
+            for item in get_path(job.canonical or {}, "carriers.organisations")
+        ],
         scalar_count=len(SCALAR_FIELDS),
     )
     return render(request, "www/imports/review.html", context)
