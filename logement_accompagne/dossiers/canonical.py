@@ -6,16 +6,14 @@ values. Scalar fields map one-to-one to columns (TEXT_FIELDS...); the rest
 (carriers, departments, money, co-funding, opinions) are rows.
 """
 
-import re
-import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from logement_accompagne.calls.models import Call
-from logement_accompagne.organisations.enums import OrganisationKind
-from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.organisations.enums import STATE_KINDS, OrganisationKind
+from logement_accompagne.organisations.models import Organisation, organisation_name_key
 from logement_accompagne.territories.models import Department
 
 from .enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
@@ -100,11 +98,6 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def normalised_name(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 # --- export ---------------------------------------------------------------------------------
 
 
@@ -176,20 +169,14 @@ def validate(document: dict) -> None:
 
 def match_or_create_organisation(name: str, kind: str) -> Organisation:
     """An existing organisation of that name, else a new one flagged for the operator to review."""
-    wanted = normalised_name(name)
-    candidates = Organisation.objects.filter(name__iexact=name.strip()) or [
-        organisation
-        for organisation in Organisation.objects.exclude(
-            kind__in=[
-                OrganisationKind.STATE_DEPARTMENT,
-                OrganisationKind.STATE_REGION,
-                OrganisationKind.NATIONAL,
-            ]
-        ).only("pk", "name")
-        if normalised_name(organisation.name) == wanted
-    ]
-    for organisation in candidates:
-        return organisation
+    existing = (
+        Organisation.objects.filter(name_key=organisation_name_key(name))
+        .exclude(kind__in=STATE_KINDS)
+        .order_by("needs_review", "pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
     return Organisation.objects.create(
         name=name.strip()[:255],
         kind=kind if kind in CANONICAL_KINDS else OrganisationKind.OTHER,

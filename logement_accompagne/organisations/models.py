@@ -5,6 +5,9 @@ per (person, organisation, role). A State service is bound to its territory in
 the database, so scoping never depends on free text.
 """
 
+import re
+import unicodedata
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -16,8 +19,18 @@ from logement_accompagne.territories.models import Department, Region
 from .enums import OrganisationKind, Role, StateService
 
 
+def organisation_name_key(name: str) -> str:
+    """What two spellings of one organisation's name share: "Logem Loiret (OPH)" and "Logemloiret"
+    both give "logemloiret" (accents, case, spacing, punctuation and parenthesised notes ignored)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return re.sub(r"[^a-z0-9]+", "", text)[:255]
+
+
 class Organisation(models.Model):
     name = models.CharField("nom", max_length=255)
+    # Kept in step with the name on save; lets imports match carriers whatever the spelling.
+    name_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     kind = models.CharField("nature", max_length=32, choices=OrganisationKind.choices)
     state_service = models.CharField(
         "service de l'État", max_length=16, choices=StateService.choices, blank=True, default=""
@@ -91,6 +104,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = organisation_name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class UserManager(BaseUserManager):

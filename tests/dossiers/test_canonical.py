@@ -117,6 +117,19 @@ def test_unknown_carriers_are_created_and_flagged_known_ones_matched():
     assert Organisation.objects.filter(name__iexact="maison du logement").count() == 1
 
 
+def test_carriers_are_matched_whatever_the_spelling():
+    known = factories.OrganisationFactory(name="Logem Loiret (OPH)", kind="oph")
+    document = copy.deepcopy(FULL_DOCUMENT)
+    document["carriers"]["organisations"] = [{"name": "LOGEMLOIRET", "kind": "oph"}]
+    dossier = create_draft_from_canonical(document, call=factories.CallFactory())
+    assert dossier.carrier_links.get().organisation == known
+    # A State service is never taken for a carrier, even with the same name.
+    service = factories.departmental_service("40")
+    document["carriers"]["organisations"] = [{"name": service.name, "kind": "other"}]
+    other = create_draft_from_canonical(document, call=factories.CallFactory())
+    assert other.carrier_links.get().organisation != service
+
+
 def test_original_file_is_attached():
     dossier = create_draft_from_canonical(
         copy.deepcopy(FULL_DOCUMENT),
