@@ -165,6 +165,27 @@ def _opinion_page(request, dossier, form, template: str, title: str):
     )
 
 
+def _record_opinion(request, dossier, form, *, title: str, record, forward, done: str, forwarded: str):
+    """Record an opinion and, when asked, forward the dossier to the next level, both or neither.
+
+    A refused opinion comes back on the form; a state that changed meanwhile sends
+    the person back to the dossier with the reason.
+    """
+    try:
+        with transaction.atomic():
+            record()
+            if forward is not None:
+                forward(user=request.user, dossier=dossier)
+    except ValidationError as error:
+        form.add_error(None, error_text(error))
+    except InvalidTransition as error:
+        messages.error(request, error_text(error))
+        return redirect("dossiers:detail", reference=dossier.reference)
+    else:
+        return _done(request, dossier, done + (forwarded if forward is not None else "."))
+    return _opinion_page(request, dossier, form, "www/review/opinion.html", title)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def departmental_opinion(request, reference):
@@ -184,24 +205,16 @@ def departmental_opinion(request, reference):
     form = DepartmentalOpinionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.record_departmental_opinion(
-                    user=request.user, dossier=dossier, relevance=data["relevance"],
-                    reproducibility=data["reproducibility"], conditions=data["conditions"],
-                )  # fmt: skip
-                if data["forward"]:
-                    services.forward_to_region(user=request.user, dossier=dossier)
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
-        except InvalidTransition as error:
-            messages.error(request, error_text(error))
-            return redirect("dossiers:detail", reference=reference)
-        else:
-            text = "Avis départemental enregistré" + (
-                " et dossier transmis au niveau régional." if data["forward"] else "."
-            )
-            return _done(request, dossier, text)
+        return _record_opinion(
+            request, dossier, form, title="Avis du service départemental",
+            record=lambda: services.record_departmental_opinion(
+                user=request.user, dossier=dossier, relevance=data["relevance"],
+                reproducibility=data["reproducibility"], conditions=data["conditions"],
+            ),
+            forward=services.forward_to_region if data["forward"] else None,
+            done="Avis départemental enregistré",
+            forwarded=" et dossier transmis au niveau régional.",
+        )  # fmt: skip
     return _opinion_page(request, dossier, form, "www/review/opinion.html", "Avis du service départemental")
 
 
@@ -216,23 +229,15 @@ def regional_opinion(request, reference):
     form = RegionalOpinionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.record_regional_opinion(
-                    user=request.user, dossier=dossier, verdict=data["verdict"], comment=data["comment"]
-                )
-                if data["forward"]:
-                    services.forward_to_committee(user=request.user, dossier=dossier)
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
-        except InvalidTransition as error:
-            messages.error(request, error_text(error))
-            return redirect("dossiers:detail", reference=reference)
-        else:
-            text = "Avis régional enregistré" + (
-                " et dossier transmis au comité national." if data["forward"] else "."
-            )
-            return _done(request, dossier, text)
+        return _record_opinion(
+            request, dossier, form, title="Avis du niveau régional",
+            record=lambda: services.record_regional_opinion(
+                user=request.user, dossier=dossier, verdict=data["verdict"], comment=data["comment"]
+            ),
+            forward=services.forward_to_committee if data["forward"] else None,
+            done="Avis régional enregistré",
+            forwarded=" et dossier transmis au comité national.",
+        )  # fmt: skip
     return _opinion_page(request, dossier, form, "www/review/opinion.html", "Avis du niveau régional")
 
 
