@@ -18,7 +18,7 @@ from logement_accompagne.territories.models import Department
 
 from .enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from .models import CofundingLine, CostLine, DepartmentalOpinion, Dossier, DossierCarrier, RegionalOpinion
-from .services import carrier_role_for
+from .services import carrier_role_for, clean_values
 
 SCHEMA = "presentation-synthetique/1"
 
@@ -168,15 +168,16 @@ def validate(document: dict) -> None:
 
 
 def match_or_create_organisation(name: str, kind: str) -> Organisation:
-    """An existing organisation of that name, else a new one flagged for the operator to review."""
-    existing = (
-        Organisation.objects.filter(name_key=organisation_name_key(name))
-        .exclude(kind__in=STATE_KINDS)
-        .order_by("needs_review", "pk")
-        .first()
+    """The one existing organisation of that name, else a new one flagged for the operator to review.
+
+    Two organisations sharing the name (in two departments, say) are never guessed between:
+    attaching the wrong one would open the dossier to strangers.
+    """
+    candidates = list(
+        Organisation.objects.filter(name_key=organisation_name_key(name)).exclude(kind__in=STATE_KINDS)[:2]
     )
-    if existing is not None:
-        return existing
+    if len(candidates) == 1:
+        return candidates[0]
     return Organisation.objects.create(
         name=name.strip()[:255],
         kind=kind if kind in CANONICAL_KINDS else OrganisationKind.OTHER,
@@ -184,13 +185,20 @@ def match_or_create_organisation(name: str, kind: str) -> Organisation:
     )
 
 
-def apply_canonical(dossier: Dossier, document: dict) -> None:
-    """Write every value of the document onto a saved dossier (its rows are replaced)."""
+def apply_canonical(dossier: Dossier, document: dict, *, attach_carriers: bool = True) -> None:
+    """Write every value of the document onto a saved dossier (its rows are replaced).
+
+    With attach_carriers false, the carriers the document names are left as text: a carrier
+    importing its own form attaches only its own organisation and invites the others.
+    """
     validate(document)
+    values = {}
     for key, column in SCALAR_FIELDS.items():
         value = get_path(document, key)
         if column == "requested_amount_eur":
             value = _decimal(value)
+        values[column] = value
+    for column, value in clean_values(values).items():
         setattr(dossier, column, value)
     mobilisation = set(get_path(document, "housing.mobilisation"))
     for key in Mobilisation.values:
@@ -207,7 +215,8 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
     dossier.departments.set(codes)
 
     dossier.carrier_links.all().delete()
-    for position, carrier in enumerate(get_path(document, "carriers.organisations")):
+    named_carriers = get_path(document, "carriers.organisations") if attach_carriers else []
+    for position, carrier in enumerate(named_carriers):
         organisation = match_or_create_organisation(carrier["name"], carrier["kind"])
         DossierCarrier.objects.get_or_create(
             dossier=dossier,
@@ -268,14 +277,19 @@ def apply_canonical(dossier: Dossier, document: dict) -> None:
 
 @transaction.atomic
 def create_draft_from_canonical(
-    canonical: dict, *, call: Call, created_by=None, original_file: tuple[str, bytes] | None = None
+    canonical: dict,
+    *,
+    call: Call,
+    created_by=None,
+    original_file: tuple[str, bytes] | None = None,
+    attach_carriers: bool = True,
 ) -> Dossier:
     """A draft dossier holding every value of an imported document, and the document itself attached."""
     from .models import Transition
     from .services import add_attachment
 
     dossier = Dossier.objects.create(call=call, created_by=created_by, imported=True)
-    apply_canonical(dossier, canonical)
+    apply_canonical(dossier, canonical, attach_carriers=attach_carriers)
     Transition.objects.create(
         dossier=dossier, actor=created_by, from_status=dossier.status, to_status=dossier.status,
         comment="Créé par import d'un document" + (f" ({original_file[0]})" if original_file else ""),
@@ -284,12 +298,16 @@ def create_draft_from_canonical(
         name, content = original_file
         add_attachment(
             user=None, dossier=dossier, name=name, content=content,
-            content_type=_guess_content_type(name), description="Document d'origine importé",
+            content_type=_content_type(content), description="Document d'origine importé",
         )  # fmt: skip
     return dossier
 
 
-def _guess_content_type(name: str) -> str:
-    import mimetypes
+def _content_type(content: bytes) -> str:
+    """What the original really is, judged by content like any attachment; unknown → opaque bytes."""
+    from .attachments import Refused, detect
 
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+    try:
+        return detect(content).content_type
+    except Refused:
+        return "application/octet-stream"

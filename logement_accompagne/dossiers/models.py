@@ -212,6 +212,12 @@ class CostLine(models.Model):
         constraints = [
             models.UniqueConstraint(name="one_cost_line_per_kind", fields=["dossier", "kind"]),
             models.CheckConstraint(
+                name="cost_line_choices_valid",
+                condition=Q(kind__in=CostKind.values)
+                & Q(basis__in=CostBasis.values)
+                & Q(period__in=CostPeriod.values),
+            ),
+            models.CheckConstraint(
                 name="cost_amount_positive",
                 condition=Q(amount_eur__isnull=True) | Q(amount_eur__gte=0),
                 violation_error_message="Un coût ne peut pas être négatif.",
@@ -235,6 +241,9 @@ class CofundingLine(models.Model):
         verbose_name = "ligne de cofinancement"
         ordering = ["position", "id"]
         constraints = [
+            models.CheckConstraint(
+                name="cofunding_status_valid", condition=Q(status__in=CofundingStatus.values)
+            ),
             models.CheckConstraint(
                 name="cofunding_amount_positive",
                 condition=Q(amount_eur__isnull=True) | Q(amount_eur__gte=0),

@@ -50,6 +50,7 @@ def reviewers_in_charge(dossier, status: str):
 
 
 def _send(subject: str, body: str, recipients) -> int:
+    subject = " ".join(subject.split())  # a header holds one line, whatever a name contains
     addresses = sorted({user.email for user in recipients})
     if not addresses:
         return 0

@@ -12,7 +12,7 @@ import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -151,8 +151,15 @@ def update_dossier(
             if getattr(dossier, name) != getattr(current, name)
         }
         raise StaleDossier(changed, by=current.updated_by)
-    for name, value in values.items():
+    for name, value in clean_values(values).items():
         setattr(current, name, value)
+    if department_codes is not None and current.submitted_at is not None:
+        if set(department_codes) != set(current.departments.values_list("code", flat=True)):
+            # The department decides who reviews the dossier: once filed, it cannot move elsewhere.
+            raise ValidationError(
+                {"department_codes": "Le département d'un dossier déposé ne peut plus changer. "
+                 "Retirez ce dossier et déposez-en un nouveau si le projet change de territoire."}
+            )  # fmt: skip
     current.updated_by = user
     current.version = F("version") + 1
     current.full_clean(exclude=["version", "call", "created_by", "departments"], validate_unique=False)
@@ -167,16 +174,38 @@ def update_dossier(
     return current
 
 
+def clean_values(values: dict) -> dict:
+    """Values as the columns hold them: no None in a text column, no line break in the name
+    (it becomes an e-mail subject)."""
+    cleaned = {}
+    for name, value in values.items():
+        field = Dossier._meta.get_field(name)
+        if value is None and not field.null and isinstance(field, (models.CharField, models.TextField)):
+            value = ""
+        if name == "name" and isinstance(value, str):
+            value = " ".join(value.split())
+        cleaned[name] = value
+    return cleaned
+
+
+def _checked(rows: list) -> list:
+    for row in rows:
+        row.full_clean(exclude=["dossier"], validate_unique=False)
+    return rows
+
+
 def replace_cost_lines(dossier: Dossier, lines: list[dict]) -> None:
+    rows = _checked([CostLine(dossier=dossier, **line) for line in lines])
     dossier.cost_lines.all().delete()
-    CostLine.objects.bulk_create([CostLine(dossier=dossier, **line) for line in lines])
+    CostLine.objects.bulk_create(rows)
 
 
 def replace_cofunding_lines(dossier: Dossier, lines: list[dict]) -> None:
-    dossier.cofunding_lines.all().delete()
-    CofundingLine.objects.bulk_create(
+    rows = _checked(
         [CofundingLine(dossier=dossier, position=index, **line) for index, line in enumerate(lines)]
     )
+    dossier.cofunding_lines.all().delete()
+    CofundingLine.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -315,7 +344,8 @@ def record_departmental_opinion(*, user, dossier: Dossier, relevance: str, repro
 def forward_to_region(*, user, dossier: Dossier, comment: str = "") -> Dossier:
     current = _lock(dossier)
     require(user, Action.FORWARD_TO_REGION, current)
-    if not current.departmental_opinions.exists():
+    # Opinions copied from an imported paper form are history, not this review's opinion.
+    if not current.departmental_opinions.filter(imported=False).exists():
         raise InvalidTransition("Donnez l'avis départemental avant de transmettre le dossier à la région.")
     _move(current, actor=user, to=Status.REGIONAL_REVIEW, comment=comment)
     return current
@@ -341,7 +371,7 @@ def record_regional_opinion(*, user, dossier: Dossier, verdict: str, comment: st
 def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossier:
     current = _lock(dossier)
     require(user, Action.FORWARD_TO_COMMITTEE, current)
-    if not current.regional_opinions.exists():
+    if not current.regional_opinions.filter(imported=False).exists():
         raise InvalidTransition("Donnez l'avis régional avant de transmettre le dossier au comité.")
     _move(current, actor=user, to=Status.COMMITTEE, comment=comment)
     return current

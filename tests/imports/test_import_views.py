@@ -126,3 +126,44 @@ def test_only_carriers_import_and_only_the_uploader_sees_the_review(client, carr
     other = factories.carrier_user(factories.OrganisationFactory(name="Autre"))
     client.force_login(other)
     assert client.get(response.url).status_code == 404
+
+
+def _confirm_data(page):
+    form = page.context["form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+
+
+def test_only_the_uploaders_organisation_is_attached_and_opinions_stay_text(client, carrier):
+    # Another organisation with the name the document cites must not get access to the draft.
+    factories.OrganisationFactory(name="Association AHU", kind="association")
+    client.force_login(carrier)
+    text = FORM_TEXT + (
+        "Pertinence du projet au regard des objectifs visés par l'appel à projets : Excellent projet\n"
+        "Caractère reproductible de la démarche : Faible  Moyen  Fort X\n"
+    )
+    response = upload(client, text.encode("utf-8"))
+    page = client.get(response.url)
+    client.post(response.url, _confirm_data(page))
+    dossier = Dossier.objects.get()
+    assert [link.organisation.name for link in dossier.carrier_links.all()] == ["Logem Test"]
+    assert not dossier.departmental_opinions.exists() and not dossier.regional_opinions.exists()
+    assert any("Excellent projet" in passage for passage in dossier.unmapped)
+
+
+def test_confirming_rechecks_membership_and_that_the_call_is_open(client, carrier):
+    from logement_accompagne.calls.models import Call
+
+    client.force_login(carrier)
+    response = upload(client, FORM_TEXT.encode("utf-8"))
+    page = client.get(response.url)
+    call = Call.objects.get(slug="aap-ouvert")
+    Call.objects.filter(pk=call.pk).update(
+        opens_on=call.opens_on.replace(year=2000), closes_on=call.opens_on.replace(year=2000)
+    )
+    refused = client.post(response.url, _confirm_data(page))
+    assert refused.status_code == 200 and "est clos" in refused.content.decode()
+    Call.objects.filter(pk=call.pk).update(opens_on=call.opens_on, closes_on=call.closes_on)
+    carrier.memberships.all().delete()
+    refused = client.post(response.url, _confirm_data(page))
+    assert "ne portez plus" in refused.content.decode()
+    assert not Dossier.objects.exists()

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from logement_accompagne.dossiers import attachments as uploads
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Attachment, Message
-from logement_accompagne.www.dossiers import uploads
 from tests import factories
 
 from .conftest import advance
@@ -29,8 +29,8 @@ def zipped(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-DOCX = zipped({"[Content_Types].xml": b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>', "word/document.xml": b"<w/>"})  # fmt: skip
-XLSX = zipped({"[Content_Types].xml": b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'})  # fmt: skip
+DOCX = zipped({"[Content_Types].xml": b'<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>', "word/document.xml": b"<w/>"})  # fmt: skip
+XLSX = zipped({"[Content_Types].xml": b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>', "xl/workbook.xml": b"<x/>"})  # fmt: skip
 ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<o/>"})
 
 

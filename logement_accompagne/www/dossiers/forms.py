@@ -15,6 +15,7 @@ from django.conf import settings
 from django.forms import formset_factory
 
 from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers import attachments as uploads
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import Section
@@ -22,8 +23,6 @@ from logement_accompagne.organisations.models import Organisation
 from logement_accompagne.organisations.selectors import organisations_able_to_carry
 from logement_accompagne.territories.models import Department
 from logement_accompagne.www.forms import DsfrForm, DsfrFormSet, InlineRadioSelect
-
-from . import uploads
 
 # Labels and hints as printed on the paper form (the model's verbose names are shorter).
 LABELS = {
@@ -168,6 +167,15 @@ class LocalisationForm(SectionForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.dossier.submitted_at is not None:
+            # The department decides who reviews the dossier: once filed it is shown, not edited.
+            field = self.fields["departments"]
+            field.disabled = True
+            field.initial = list(self.dossier.departments.values_list("code", flat=True))
+            field.help_text = "Le dossier a été déposé : son département ne peut plus changer."
 
     def initial_from(self, dossier):
         initial = super().initial_from(dossier)

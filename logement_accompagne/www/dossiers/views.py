@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
+from logement_accompagne.dossiers.attachments import stored_name
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.models import Attachment
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition, allowed_actions, relation_to
@@ -160,6 +161,9 @@ def dossier_detail(request, reference):
     if reviewer:
         context["departmental_opinions"] = list(dossier.departmental_opinions.select_related("author"))
         context["regional_opinions"] = list(dossier.regional_opinions.select_related("author"))
+        # Forwarding needs an opinion given on the platform; one copied from a paper form does not count.
+        context["may_forward_to_region"] = any(not o.imported for o in context["departmental_opinions"])
+        context["may_forward_to_committee"] = any(not o.imported for o in context["regional_opinions"])
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)
@@ -527,11 +531,12 @@ def attachments(request, reference):
             form = AttachmentForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                name = stored_name(upload.name, form.detected)
                 try:
                     services.add_attachment(
                         user=request.user,
                         dossier=dossier,
-                        name=_safe_name(upload.name),
+                        name=name,
                         content=form.content,
                         content_type=form.detected.content_type,
                         description=form.cleaned_data["description"],
@@ -539,7 +544,7 @@ def attachments(request, reference):
                 except (InvalidTransition, ValidationError) as error:
                     form.add_error(None, error_text(error))
                 else:
-                    messages.success(request, f"Pièce jointe « {_safe_name(upload.name)} » ajoutée.")
+                    messages.success(request, f"Pièce jointe « {name} » ajoutée.")
                     return redirect("dossiers:attachments", reference=reference)
     elif can_upload:
         form = AttachmentForm()
@@ -554,12 +559,6 @@ def attachments(request, reference):
             "breadcrumb_data": crumbs(dossier, "Pièces jointes", request=request),
         },
     )
-
-
-def _safe_name(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if char.isprintable()).strip() or "fichier"
-    return name[:200]
 
 
 @login_required

@@ -1,5 +1,6 @@
 """« Importer un dossier existant » : upload, review of what was understood, confirmation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,17 @@ def upload(request):
     organisations = carrier_organisations_of(request.user)
     if not organisations.exists():
         raise PermissionDenied("Seuls les porteurs de projet peuvent importer un dossier.")
+    if (
+        request.method == "POST"
+        and int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 64 * 1024
+    ):
+        # Refused from the announced length, before the body is read or stored anywhere.
+        form = UploadForm(calls=open_calls(), organisations=organisations)
+        form.add_error(
+            None, f"Le fichier dépasse la taille maximale de {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo."
+        )
+        return render(request, "www/imports/upload.html", {"form": form, "title": "Importer un dossier existant",
+                      "breadcrumb_data": _breadcrumb("Importer un dossier")}, status=413)  # fmt: skip
     form = UploadForm(
         request.POST or None, request.FILES or None, calls=open_calls(), organisations=organisations
     )
