@@ -12,6 +12,13 @@ from .enums import CostBasis, CostKind, CostPeriod
 from .sections import SECTION_OF_FIELD
 
 
+def opinion_given(dossier, level: str) -> bool:
+    """Whether the departmental or regional level gave its opinion on the platform: one copied
+    from an imported paper form is history, it never stands for this review's opinion."""
+    opinions = dossier.departmental_opinions if level == "departmental" else dossier.regional_opinions
+    return opinions.filter(imported=False).exists()
+
+
 @dataclass(frozen=True)
 class Missing:
     field: str

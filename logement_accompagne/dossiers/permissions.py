@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from logement_accompagne.organisations.selectors import Scope, scope_of
 
-from .enums import FINAL_STATES, Status
+from .enums import EDITABLE_STATES, FINAL_STATES, REVIEW_STATES, Status
 
 
 class Action(StrEnum):
@@ -74,7 +74,7 @@ def relation_to(scope: Scope, dossier) -> Relation:
 # that the error says which of the two is missing.
 RULES: dict[Action, tuple[str, tuple[str, ...] | None]] = {
     Action.VIEW: ("anyone", None),
-    Action.EDIT: ("carrier", (Status.DRAFT, Status.RETURNED)),
+    Action.EDIT: ("carrier", EDITABLE_STATES),
     Action.SUBMIT: ("carrier", (Status.DRAFT,)),
     Action.RESUBMIT: ("carrier", (Status.RETURNED,)),
     Action.WITHDRAW: ("carrier", tuple(s for s in Status.values if s not in FINAL_STATES)),
@@ -84,10 +84,7 @@ RULES: dict[Action, tuple[str, tuple[str, ...] | None]] = {
     Action.REGIONAL_OPINION: ("regional", (Status.REGIONAL_REVIEW,)),
     Action.FORWARD_TO_COMMITTEE: ("regional", (Status.REGIONAL_REVIEW,)),
     Action.DECIDE: ("committee", (Status.COMMITTEE,)),
-    Action.RETURN_FOR_COMPLETION: (
-        "current_reviewer",
-        (Status.SUBMITTED, Status.DEPARTMENTAL_REVIEW, Status.REGIONAL_REVIEW, Status.COMMITTEE),
-    ),
+    Action.RETURN_FOR_COMPLETION: ("current_reviewer", REVIEW_STATES),
     Action.MESSAGE: ("participant", None),
 }
 

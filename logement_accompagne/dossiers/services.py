@@ -344,8 +344,7 @@ def record_departmental_opinion(*, user, dossier: Dossier, relevance: str, repro
 def forward_to_region(*, user, dossier: Dossier, comment: str = "") -> Dossier:
     current = _lock(dossier)
     require(user, Action.FORWARD_TO_REGION, current)
-    # Opinions copied from an imported paper form are history, not this review's opinion.
-    if not current.departmental_opinions.filter(imported=False).exists():
+    if not checks.opinion_given(current, "departmental"):
         raise InvalidTransition("Donnez l'avis départemental avant de transmettre le dossier à la région.")
     _move(current, actor=user, to=Status.REGIONAL_REVIEW, comment=comment)
     return current
@@ -371,7 +370,7 @@ def record_regional_opinion(*, user, dossier: Dossier, verdict: str, comment: st
 def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossier:
     current = _lock(dossier)
     require(user, Action.FORWARD_TO_COMMITTEE, current)
-    if not current.regional_opinions.filter(imported=False).exists():
+    if not checks.opinion_given(current, "regional"):
         raise InvalidTransition("Donnez l'avis régional avant de transmettre le dossier au comité.")
     _move(current, actor=user, to=Status.COMMITTEE, comment=comment)
     return current

@@ -19,6 +19,10 @@ class DsfrMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.apply_dsfr_classes()
+
+    def apply_dsfr_classes(self) -> None:
+        """Give every visible field its DSFR classes; call again after adding fields."""
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
         # Bound fields copy their label and help text when created: drop them, so that

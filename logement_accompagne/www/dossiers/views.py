@@ -161,9 +161,8 @@ def dossier_detail(request, reference):
     if reviewer:
         context["departmental_opinions"] = list(dossier.departmental_opinions.select_related("author"))
         context["regional_opinions"] = list(dossier.regional_opinions.select_related("author"))
-        # Forwarding needs an opinion given on the platform; one copied from a paper form does not count.
-        context["may_forward_to_region"] = any(not o.imported for o in context["departmental_opinions"])
-        context["may_forward_to_committee"] = any(not o.imported for o in context["regional_opinions"])
+        context["may_forward_to_region"] = checks.opinion_given(dossier, "departmental")
+        context["may_forward_to_committee"] = checks.opinion_given(dossier, "regional")
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from dsfr.utils import dsfr_input_class_attr
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.canonical import SCALAR_FIELDS, get_path, set_path
@@ -67,9 +66,7 @@ class ReviewForm(DsfrForm):
             required=False,
             initial=", ".join(get_path(canonical, "location.department_codes")),
         )
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
-        self._bound_fields_cache.clear()
+        self.apply_dsfr_classes()
 
     def reviewed_document(self) -> dict:
         """The canonical document with the person's corrections applied."""
