@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test test-postgres lint format bench migrate browser-deps clean
+.PHONY: install run demo test test-postgres lint format bench migrate browser-deps clean load
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -49,8 +49,15 @@ test: install
 test-postgres: install
 	$(BIN)/pytest
 
+# The key operations of quality.md against their floors at scale 1 and 10 (BENCH_SCALES="1" for a quick
+# run); reference datasets cached under var/bench/, PostgreSQL when DATABASE_URL is set.
 bench: install
+	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_import.py
+
+# gunicorn + PostgreSQL + the reference dataset under locust (LOAD_USERS=50, LOAD_SECONDS=60 by default).
+load: install
+	$(BIN)/python scripts/load.py
 
 clean:
 	rm -rf $(VENV) var/static var/test-media .pytest_cache

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Build the committed reference files of the ``territories`` app from the INSEE COG.
+"""Build the committed reference files of the COG lookup (``importer/cog.py``, read by ``territories``) from the INSEE COG.
 
 Why a build script: the platform must run offline (and CI has no access to INSEE), so the
 Code officiel géographique is turned once into small CSV files that are committed under
-``logement_accompagne/territories/data/``.  The source is the npm package
+``logement_accompagne/importer/data/``.  The source is the npm package
 ``@etalab/decoupage-administratif`` (Etalab / data.gouv.fr), which republishes the COG, the
 legal populations and the DGCL list of EPCI as JSON; it is fetched with ``npm pack`` because the
 npm registry is reachable from every machine of the project.
@@ -43,7 +43,7 @@ from pathlib import Path
 PACKAGE = "@etalab/decoupage-administratif"
 # Version 6.0.0 carries the COG of 1 January 2026 (see the table in the package README).
 DEFAULT_VERSION = "6.0.0"
-OUTPUT_DIR = Path(__file__).resolve().parent.parent / "logement_accompagne" / "territories" / "data"
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "logement_accompagne" / "importer" / "data"
 
 # Zones of the package: "metro" (mainland + Corsica), "drom" (the five overseas departments) and
 # "com" (overseas collectivities: Saint-Martin, Polynésie...).  The programme is run by the State's

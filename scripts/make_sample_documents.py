@@ -148,6 +148,9 @@ FORM: list[tuple] = [
         "Cofinancements apportés (apports du CG, des collectivités territoriales, EPCI et Etat)",
         [
             "ETAT- AVDL = 7 000 €",
+            # An amount whose currency wrapped onto the next line, as PDF exports leave it.
+            "Région Nouvelle-Aquitaine = 12 000",
+            "€ (acquis)",
             "Conseil départemental - FSL",
             "(demande en cours pour 2014)= 20 000€",
             "Appel à projet = 30 000 €",
@@ -248,10 +251,11 @@ EXPECTED: dict[str, object] = {
         "period": "year",
         "text": "47 000 € par an pour le projet",
     },
-    "finance.cofunding_text": "ETAT- AVDL = 7 000 €\nConseil départemental - FSL\n"
-    "(demande en cours pour 2014)= 20 000€\nAppel à projet = 30 000 €",
+    "finance.cofunding_text": "ETAT- AVDL = 7 000 €\nRégion Nouvelle-Aquitaine = 12 000\n€ (acquis)\n"
+    "Conseil départemental - FSL\n(demande en cours pour 2014)= 20 000€\nAppel à projet = 30 000 €",
     "finance.cofunding": [
         {"funder": "ETAT- AVDL", "amount_eur": 7000, "status": "unknown"},
+        {"funder": "Région Nouvelle-Aquitaine", "amount_eur": 12000, "status": "obtained"},
         {"funder": "Conseil départemental - FSL", "amount_eur": 20000, "status": "requested"},
     ],
     "finance.requested_amount_eur": 30000,
@@ -307,8 +311,8 @@ LATIN1_MONEY = {
         "period": "year",
         "text": "47 000 euros par an pour le projet",
     },
-    "finance.cofunding_text": "ETAT- AVDL = 7 000 euros\nConseil départemental - FSL\n"
-    "(demande en cours pour 2014)= 20 000 euros\nAppel à projet = 30 000 euros",
+    "finance.cofunding_text": "ETAT- AVDL = 7 000 euros\nRégion Nouvelle-Aquitaine = 12 000\neuros (acquis)\n"
+    "Conseil départemental - FSL\n(demande en cours pour 2014)= 20 000 euros\nAppel à projet = 30 000 euros",
 }
 SAMPLE_EXPECTED: dict[str, dict[str, object]] = {
     "form_utf8.txt": {},
@@ -320,6 +324,7 @@ SAMPLE_EXPECTED: dict[str, dict[str, object]] = {
     "form.docx": {},
     "form.odt": {},
     "form.pdf": {},
+    "form_vector_boxes.pdf": {},
     "form_really_pdf.docx": {},
     "form.doc": {},
 }
@@ -695,14 +700,73 @@ def _pdf_font() -> tuple[str, bool]:
     return "Helvetica", False
 
 
-def form_pdf() -> bytes:
-    """The form as a two-page PDF with a running letterhead and page numbers; ☒/☐ as text glyphs."""
+# Placeholders for a box drawn as vector graphics (never text) in form_pdf(boxes="vector").
+_DRAWN_CHECKED, _DRAWN_UNCHECKED = "\x01", "\x02"
+BOX_SIZE = 7.5  # points
+
+
+def _draw_box(pdf, x: float, y: float, ticked: bool, style: int) -> None:
+    """A square drawn at (x, y) (baseline); a ticked one holds a cross, a tick or a Bézier tick (``style``)."""
+    s = BOX_SIZE
+    pdf.setLineWidth(0.6)
+    pdf.rect(x, y - 1, s, s, stroke=1, fill=0)
+    if not ticked:
+        return
+    pdf.setLineWidth(0.9)
+    if style % 3 == 0:  # a cross: two separate lines
+        pdf.line(x + 1.3, y, x + s - 1.3, y + s - 2)
+        pdf.line(x + 1.3, y + s - 2, x + s - 1.3, y)
+    elif style % 3 == 1:  # a tick: one polyline
+        path = pdf.beginPath()
+        path.moveTo(x + 1.2, y + 2.6)
+        path.lineTo(x + 3, y + 0.4)
+        path.lineTo(x + s - 1, y + s - 2.2)
+        pdf.drawPath(path, stroke=1, fill=0)
+    else:  # a tick drawn as a curve
+        path = pdf.beginPath()
+        path.moveTo(x + 1.2, y + 2.8)
+        path.curveTo(x + 2.2, y + 1.6, x + 2.6, y + 0.6, x + 3.1, y + 0.3)
+        path.curveTo(x + 4.2, y + 2.5, x + 5.4, y + 4.6, x + s - 0.9, y + s - 2.1)
+        pdf.drawPath(path, stroke=1, fill=0)
+
+
+def _draw_line(pdf, x: float, y: float, line: str, font: str, size: float, counter: list[int]) -> None:
+    """One line of text; drawn-box placeholders become squares with their mark, not glyphs."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if _DRAWN_CHECKED not in line and _DRAWN_UNCHECKED not in line:
+        pdf.drawString(x, y, line)
+        return
+    piece = ""
+    for char in line + "\n":
+        if char in (_DRAWN_CHECKED, _DRAWN_UNCHECKED, "\n"):
+            if piece:
+                pdf.drawString(x, y, piece)
+                x += stringWidth(piece, font, size)
+                piece = ""
+            if char != "\n":
+                counter[0] += 1
+                _draw_box(pdf, x + 1, y, char == _DRAWN_CHECKED, counter[0])
+                x += BOX_SIZE + 2
+        else:
+            piece += char
+
+
+def form_pdf(boxes: str = "glyphs") -> bytes:
+    """The form as a two-page PDF with a running letterhead and page numbers.
+
+    ``boxes="glyphs"``: ☒/☐ written as text (DejaVu Sans); ``boxes="vector"``: each box drawn as a
+    square with a cross, a tick or a curved tick inside when ticked, and no box glyph in the text.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     font, has_glyphs = _pdf_font()
-    checked, unchecked = (CHECKED, UNCHECKED) if has_glyphs else ("[X]", "[ ]")
+    if boxes == "vector":
+        checked, unchecked = _DRAWN_CHECKED, _DRAWN_UNCHECKED
+    else:
+        checked, unchecked = (CHECKED, UNCHECKED) if has_glyphs else ("[X]", "[ ]")
     text = form_text(checked=checked, unchecked=unchecked, typographic=False, split_label=False)
     if font == "Helvetica":
         text = text.replace("œ", "oe")
@@ -711,6 +775,7 @@ def form_pdf() -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     width, height = A4
     size, leading, margin = 9, 12, 50
+    counter = [0]
     pages: list[list[str]] = [[]]
     for line in lines:
         if line == "Accompagnement":
@@ -727,10 +792,41 @@ def form_pdf() -> bytes:
                 pdf.setFont(font, size)
                 pdf.drawString(margin, height - 30, LETTERHEAD)
                 y = height - 60
-            pdf.drawString(margin, y, line)
+            _draw_line(pdf, margin, y, line, font, size, counter)
             y -= leading
         pdf.showPage()
     pdf.save()
+    return buffer.getvalue()
+
+
+def scanned_pdf(
+    source: bytes, *, dpi: int = 200, angle: float = 1.2, blur: float = 0.7, pages: int | None = None
+) -> bytes:
+    """``source`` as a scan: each page (the first ``pages`` only, if given) rasterised (pypdfium2),
+    slightly rotated and blurred (Pillow), in grey JPEG, written back as a PDF of page images with
+    no text layer."""
+    import pypdfium2
+    from PIL import Image, ImageFilter
+
+    document = pypdfium2.PdfDocument(source)
+    images = []
+    try:
+        for index, page in enumerate(document):
+            if pages is not None and index >= pages:
+                break
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            # Alternate the direction of the skew, as pages fed one by one into a scanner.
+            turned = image.rotate(
+                angle if index % 2 == 0 else -angle * 0.7,
+                resample=Image.Resampling.BICUBIC,
+                expand=False,
+                fillcolor=255,
+            )
+            images.append(turned.filter(ImageFilter.GaussianBlur(blur)))
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=80)
     return buffer.getvalue()
 
 
@@ -820,7 +916,7 @@ def _doc_from_docx(docx_bytes: bytes) -> bytes | None:
 
 
 def write_samples(
-    directory: str | Path, *, hostile: bool = True, include_doc: bool = True
+    directory: str | Path, *, hostile: bool = True, include_doc: bool = True, scanned: bool = True
 ) -> dict[str, Path]:
     """Write every sample into ``directory``; returns file name → path.
 
@@ -830,6 +926,7 @@ def write_samples(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     pdf = form_pdf()
+    vector_pdf = form_pdf(boxes="vector")
     docx_bytes = form_docx()
     files: dict[str, bytes] = {
         "form_utf8.txt": form_text().encode("utf-8"),
@@ -847,8 +944,11 @@ def write_samples(
         "form.docx": docx_bytes,
         "form.odt": form_odt(),
         "form.pdf": pdf,
+        "form_vector_boxes.pdf": vector_pdf,
         "form_really_pdf.docx": pdf,
     }
+    if scanned:
+        files["form_scanned.pdf"] = scanned_pdf(vector_pdf)
     if include_doc:
         doc = _doc_from_docx(docx_bytes)
         if doc is not None:

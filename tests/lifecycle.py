@@ -9,6 +9,9 @@ from decimal import Decimal
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 
+# What `advance` grants a selected dossier (below the factory's requested 30 000 €).
+GRANTED = Decimal("25000")
+
 
 class Cast(dict):
     def __getattr__(self, name):
@@ -23,7 +26,7 @@ def advance(cast, to: str, dossier=None):
     if to == Status.WITHDRAWN:
         services.withdraw(user=cast.carrier, dossier=dossier)
         return _refresh(dossier)
-    services.submit(user=cast.carrier, dossier=dossier)
+    services.submit(user=cast.carrier, dossier=dossier, attested=True)
     if to == Status.SUBMITTED:
         return _refresh(dossier)
     services.start_departmental_review(user=cast.dept, dossier=dossier)
@@ -42,12 +45,12 @@ def advance(cast, to: str, dossier=None):
     services.forward_to_committee(user=cast.region, dossier=dossier)
     if to == Status.COMMITTEE:
         return _refresh(dossier)
-    services.decide(
-        user=cast.committee,
-        dossier=dossier,
-        selected=to == Status.SELECTED,
-        amount_granted_eur=Decimal("50000") if to == Status.SELECTED else None,
-    )
+    if to == Status.SELECTED:
+        services.decide(user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=GRANTED)
+    else:
+        services.decide(
+            user=cast.committee, dossier=dossier, selected=False, refusal_reason="Projet peu reproductible."
+        )
     return _refresh(dossier)
 
 

@@ -5,6 +5,7 @@ set → PostgreSQL through psycopg 3 (production and CI).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,9 +47,12 @@ INSTALLED_APPS = [
     "logement_accompagne.organisations",
     "logement_accompagne.calls",
     "logement_accompagne.dossiers",
-    "logement_accompagne.importer",
+    "logement_accompagne.imports",
+    "logement_accompagne.households",
     "logement_accompagne.www",
 ]
+# Steering (dashboards, exports, open data, catalogue) and the read API.
+INSTALLED_APPS += ["logement_accompagne.reporting"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -158,3 +162,74 @@ LOGGING = {
         "logement_accompagne": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}
     },
 }
+
+# --- Security (issue #9 item 6): login throttling, session expiry, password-reset throttling. ---
+# django-axes counts failed sign-ins in the database (shared by every worker) and locks the
+# (address, client IP) pair: behind a proxy every client may share one IP, so an IP-only lock would
+# lock everyone out, and an address-only lock would let anyone lock a colleague out from anywhere.
+INSTALLED_APPS += ["axes", "logement_accompagne.audit"]
+MIDDLEWARE += [
+    "logement_accompagne.www.security.SessionExpiryMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail address)
+AXES_USERNAME_CALLABLE = "logement_accompagne.www.security.login_identifier"
+AXES_LOCKOUT_CALLABLE = "logement_accompagne.www.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Idle and absolute session lifetimes, in minutes (the absolute one is also the cookie's age).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_MINUTES", str(10 * 60))) * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Password-reset e-mails: at most this many per address and per client IP within the window.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60")) * 60
+# Demo data (known passwords) must never reach a production database: load_demo checks this.
+IS_PRODUCTION = False
+
+# --- Operations (bench-ops): reference dataset, benchmarks, load, task recovery ---
+INSTALLED_APPS += ["logement_accompagne.operations"]  # noqa: F405
+# The base layout's cost (quality.md: a page with no data must serve >= 500 requests/s): the site
+# configuration read once a minute instead of once per page, sessions read from the cache first,
+# fragments identical for everyone (footer, theme dialog) rendered once per process.
+TEMPLATES[0]["OPTIONS"]["context_processors"] = [  # noqa: F405
+    "logement_accompagne.www.context_processors.site_config"
+    if p == "dsfr.context_processors.site_config"
+    else p
+    for p in TEMPLATES[0]["OPTIONS"]["context_processors"]  # noqa: F405
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
+
+# --- Scale-out (bench-ops): Redis and a read replica when configured, nothing extra otherwise ---
+# REDIS_URL set: cache (sessions read through it), and background tasks on RQ workers
+# (manage.py rqworker default) instead of the database worker.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    if "TASKS_BACKEND" not in os.environ:
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+# REPLICA_DATABASE_URL set: reporting reads inside config.routers.reading_from_replica() go there.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )  # fmt: skip
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# --- Faults (bench-ops): a database that does not answer gives a French 503, then recovery ---
+MIDDLEWARE += ["logement_accompagne.www.unavailable.DatabaseUnavailableMiddleware"]  # noqa: F405

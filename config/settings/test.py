@@ -14,3 +14,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise wants it to exist
+
+# --- bench-ops: template fragments are cached per process in production; in tests every page
+# is rendered from the database of the test, so a fragment never outlives the test that made it.
+CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+# A second alias standing for the read replica: the same test database (MIRROR), so the router's
+# reads are real queries (tests/operations/test_scale_out.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

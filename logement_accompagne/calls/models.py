@@ -52,3 +52,27 @@ class Call(models.Model):
     def is_open(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
         return self.opens_on <= day <= self.closes_on
+
+
+class RequiredDocument(models.Model):
+    """A document every dossier of the call must carry to be filed (statuts, budget prévisionnel...)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_documents")
+    label = models.CharField("pièce obligatoire", max_length=255)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "pièce obligatoire"
+        verbose_name_plural = "pièces obligatoires"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                name="required_document_label_unique_per_call",
+                fields=["call", "label"],
+                violation_error_message="Cette pièce figure déjà dans la liste de l'appel.",
+            ),
+            models.CheckConstraint(name="required_document_label_not_empty", condition=~Q(label="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

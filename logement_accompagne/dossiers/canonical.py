@@ -9,82 +9,21 @@ values. Scalar fields map one-to-one to columns (TEXT_FIELDS...); the rest
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from logement_accompagne.calls.models import Call
+from logement_accompagne.importer import schema
 from logement_accompagne.organisations.enums import STATE_KINDS, OrganisationKind
 from logement_accompagne.organisations.models import Organisation, organisation_name_key
 from logement_accompagne.territories.models import Department
 
-from .enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
+from .enums import CofundingStatus, CostBasis, CostPeriod, Mobilisation
+from .fields import MONEY_FIELDS, SCALAR_FIELDS
 from .models import CofundingLine, CostLine, DepartmentalOpinion, Dossier, DossierCarrier, RegionalOpinion
 from .services import carrier_role_for, clean_values
 
-SCHEMA = "presentation-synthetique/1"
-
-# canonical dotted key → Dossier column, for every value stored as-is.
-SCALAR_FIELDS = {
-    "location.text": "location_text",
-    "name": "name",
-    "carriers.text": "carriers_text",
-    "summary": "summary",
-    "target_public.households": "households",
-    "target_public.households_approximate": "households_approximate",
-    "target_public.dalo_eligible": "dalo_eligible",
-    "target_public.collective_agreements": "collective_agreements",
-    "target_public.pdalpd": "pdalpd",
-    "target_public.characteristics": "target_characteristics",
-    "housing.mobilisation_known": "mobilisation_known",
-    "housing.dwellings": "dwellings",
-    "housing.dwellings_approximate": "dwellings_approximate",
-    "housing.dwellings_text": "dwellings_text",
-    "housing.typology": "housing_typology",
-    "housing.allocation": "housing_allocation",
-    "housing.location": "housing_location",
-    "support.method": "support_method",
-    "support.rental_management": "support_rental_management",
-    "support.adhesion": "support_adhesion",
-    "support.offer": "support_offer",
-    "support.landlord_relation": "support_landlord_relation",
-    "support.needs_fit": "support_needs_fit",
-    "partnership.partners": "partners",
-    "finance.overview": "finance_overview",
-    "finance.cofunding_text": "cofunding_text",
-    "finance.requested_amount_eur": "requested_amount_eur",
-    "finance.fndollts_funded": "fndollts_funded",
-    "finance.fndollts_applied": "fndollts_applied",
-    "duration.text": "duration_text",
-    "duration.months": "duration_months",
-    "duration.renewable": "duration_renewable",
-    "schedule": "schedule",
-}
-MONEY_FIELDS = {
-    "finance.diagnostic_cost": CostKind.DIAGNOSTIC,
-    "finance.support_cost": CostKind.SUPPORT,
-    "finance.rental_management_cost": CostKind.RENTAL_MANAGEMENT,
-    "finance.global_cost": CostKind.GLOBAL,
-}
-CANONICAL_KINDS = {"oph", "esh", "sem", "coop_hlm", "association", "landlord", "other"}
-
-
-def empty_money() -> dict:
-    return {"amount_eur": None, "basis": "unknown", "period": "unknown", "text": ""}
-
-
-def get_path(document: dict, dotted: str):
-    """The value at a dotted key such as \"target_public.households\"."""
-    value = document
-    for part in dotted.split("."):
-        value = value[part]
-    return value
-
-
-def set_path(document: dict, dotted: str, value) -> None:
-    *parents, last = dotted.split(".")
-    node = document
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
+# The canonical document's shape, its empty values and its paths are the importer's (the form
+# declared once, importer/form.py); the columns they map to are read from it in fields.py.
+CANONICAL_KINDS = frozenset(schema.KINDS)
+get_path = schema.get
 
 
 def _number(value: Decimal | None):
@@ -102,16 +41,16 @@ def _decimal(value) -> Decimal | None:
 
 
 def export_canonical(dossier: Dossier) -> dict:
-    document: dict = {"schema": SCHEMA}
+    document = schema.empty_canonical()
     for key, column in SCALAR_FIELDS.items():
         value = getattr(dossier, column)
         if column == "requested_amount_eur":
             value = _number(value)
-        set_path(document, key, value)
-    set_path(
+        schema.put(document, key, value)
+    schema.put(
         document, "location.department_codes", sorted(dossier.departments.values_list("code", flat=True))
     )
-    set_path(
+    schema.put(
         document,
         "carriers.organisations",
         [
@@ -122,16 +61,16 @@ def export_canonical(dossier: Dossier) -> dict:
             for link in dossier.carrier_links.select_related("organisation")
         ],
     )
-    set_path(document, "housing.mobilisation", dossier.mobilisation)
+    schema.put(document, "housing.mobilisation", dossier.mobilisation)
     lines = {line.kind: line for line in dossier.cost_lines.all()}
     for key, kind in MONEY_FIELDS.items():
         line = lines.get(kind)
-        money = empty_money()
+        money = schema.empty_money()
         if line is not None:
             money = {"amount_eur": _number(line.amount_eur), "basis": line.basis, "period": line.period,
                      "text": line.text}  # fmt: skip
-        set_path(document, key, money)
-    set_path(
+        schema.put(document, key, money)
+    schema.put(
         document,
         "finance.cofunding",
         [
@@ -159,10 +98,8 @@ def export_canonical(dossier: Dossier) -> dict:
 
 def validate(document: dict) -> None:
     """Refuse a document that does not follow the schema, with a French message."""
-    from logement_accompagne.importer import validate_canonical
-
     try:
-        validate_canonical(document)
+        schema.validate_canonical(document)
     except Exception as error:  # the importer's own error or ValueError: both carry the reasons
         raise ValidationError(f"Document canonique invalide : {error}") from error
 
@@ -227,7 +164,7 @@ def apply_canonical(dossier: Dossier, document: dict, *, attach_carriers: bool =
     dossier.cost_lines.all().delete()
     for key, kind in MONEY_FIELDS.items():
         money = get_path(document, key)
-        if money == empty_money():
+        if money == schema.empty_money():
             continue
         CostLine.objects.create(
             dossier=dossier,
@@ -273,41 +210,3 @@ def apply_canonical(dossier: Dossier, document: dict, *, attach_carriers: bool =
             verdict=regional.get("verdict") or "",
             comment=regional.get("comment") or "",
         )
-
-
-@transaction.atomic
-def create_draft_from_canonical(
-    canonical: dict,
-    *,
-    call: Call,
-    created_by=None,
-    original_file: tuple[str, bytes] | None = None,
-    attach_carriers: bool = True,
-) -> Dossier:
-    """A draft dossier holding every value of an imported document, and the document itself attached."""
-    from .models import Transition
-    from .services import add_attachment
-
-    dossier = Dossier.objects.create(call=call, created_by=created_by, imported=True)
-    apply_canonical(dossier, canonical, attach_carriers=attach_carriers)
-    Transition.objects.create(
-        dossier=dossier, actor=created_by, from_status=dossier.status, to_status=dossier.status,
-        comment="Créé par import d'un document" + (f" ({original_file[0]})" if original_file else ""),
-    )  # fmt: skip
-    if original_file is not None:
-        name, content = original_file
-        add_attachment(
-            user=None, dossier=dossier, name=name, content=content,
-            content_type=_content_type(content), description="Document d'origine importé",
-        )  # fmt: skip
-    return dossier
-
-
-def _content_type(content: bytes) -> str:
-    """What the original really is, judged by content like any attachment; unknown → opaque bytes."""
-    from .attachments import Refused, detect
-
-    try:
-        return detect(content).content_type
-    except Refused:
-        return "application/octet-stream"

@@ -24,6 +24,88 @@ class Missing:
     field: str
     label: str
     section: str
+    # Empty for a missing field; the call's rule's name when the item is a rule not respected.
+    rule: str = ""
+
+
+# Where the panel sends the person for a missing required document (not a form section).
+ATTACHMENTS = "pieces-jointes"
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One rule of the call that the dossier does not respect, said in French with the rule's name."""
+
+    rule: str
+    message: str
+    field: str
+    section: str
+    at_decision: bool = False
+
+    def as_missing(self) -> Missing:
+        return Missing(self.field, self.message, self.section, rule=self.rule)
+
+
+def _eur(amount) -> str:
+    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€"
+
+
+def call_rule_breaches(dossier, call=None) -> list[Breach]:
+    """The call's rules (data on the call, editable per call) that the dossier breaks.
+
+    Every one of them refuses a submission; those marked at_decision also refuse a
+    « retenu » decision (the call may have been tightened since the dossier was filed).
+    """
+    call = call or dossier.call
+    breaches: list[Breach] = []
+    months = dossier.duration_months
+    if months is not None and not (call.min_duration_months <= months <= call.max_duration_months):
+        breaches.append(Breach(
+            "durée des engagements",
+            f"Règle « durée des engagements » : {months} mois, hors des limites de l'appel "
+            f"({call.min_duration_months} à {call.max_duration_months} mois).",
+            "duration_months", SECTION_OF_FIELD.get("duration_months", "duree"), at_decision=True,
+        ))  # fmt: skip
+    requested = dossier.requested_amount_eur
+    if requested is None:
+        breaches.append(Breach(
+            "montant demandé",
+            "Règle « montant demandé » : indiquez le montant demandé à l'appel à projets.",
+            "requested_amount_eur", SECTION_OF_FIELD.get("requested_amount_eur", "financement"),
+        ))  # fmt: skip
+    elif requested > call.project_cap_eur:
+        breaches.append(Breach(
+            "plafond par projet",
+            f"Règle « plafond par projet » : le montant demandé ({_eur(requested)}) dépasse le plafond "
+            f"de l'appel ({_eur(call.project_cap_eur)}).",
+            "requested_amount_eur", SECTION_OF_FIELD.get("requested_amount_eur", "financement"),
+        ))  # fmt: skip
+    provided = set(
+        dossier.attachments.filter(required_document__isnull=False).values_list(
+            "required_document_id", flat=True
+        )
+    )
+    for document in call.required_documents.all():
+        if document.pk not in provided:
+            breaches.append(Breach(
+                "pièces obligatoires",
+                f"Règle « pièces obligatoires » : joignez la pièce « {document.label} ».",
+                "required_document", ATTACHMENTS,
+            ))  # fmt: skip
+    return breaches
+
+
+def closing_breach(call, on=None) -> str:
+    """The French refusal when the call does not accept filings today, else ''."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    if day > call.closes_on:
+        return f"Règle « date de clôture » : l'appel « {call} » est clos depuis le {call.closes_on:%d/%m/%Y}."
+    if day < call.opens_on:
+        return f"Règle « date d'ouverture » : l'appel « {call} » n'ouvre que le {call.opens_on:%d/%m/%Y}."
+    return ""
 
 
 def _filled(value) -> bool:
@@ -71,6 +153,7 @@ def completeness(dossier) -> list[Missing]:
         "financement",
     )
     need(dossier.duration_months is not None, "duration_months", "la durée des engagements")
+    missing.extend(breach.as_missing() for breach in call_rule_breaches(dossier))
     return missing
 
 
@@ -184,12 +267,5 @@ def consistency(dossier) -> list[str]:
         problems.append(
             f"Plus de logements ({dossier.dwellings}) que de ménages accompagnés ({dossier.households})."
         )
-    call = dossier.call
-    if dossier.duration_months is not None and not (
-        call.min_duration_months <= dossier.duration_months <= call.max_duration_months
-    ):
-        problems.append(
-            f"Durée de {dossier.duration_months} mois hors des limites de l'appel "
-            f"({call.min_duration_months} à {call.max_duration_months} mois)."
-        )
+    problems.extend(breach.message for breach in call_rule_breaches(dossier) if breach.at_decision)
     return problems

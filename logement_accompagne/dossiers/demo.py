@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from logement_accompagne.calls.models import Call
@@ -23,6 +24,8 @@ from .enums import CostBasis, CostKind, CostPeriod, Reproducibility, Status, Tri
 from .models import CommitteeDecision, DepartmentalOpinion, Dossier, RegionalOpinion, Transition
 
 DEMO_PASSWORD = "demo-logement-accompagne"
+# Sent at the end of load_demo (same transaction): apps on higher floors add their own demo data.
+demo_loaded = Signal()
 DOMAIN = "demo.logement-accompagne.fr"
 
 
@@ -258,10 +261,12 @@ def _drive(dossier: Dossier, target: str, people: dict, code: str, carrier) -> N
     if target == Status.DRAFT:
         return
     if target == Status.WITHDRAWN:
-        services.submit(user=carrier, dossier=dossier)
+        services.submit(user=carrier, dossier=dossier, attested=True)
         services.withdraw(user=carrier, dossier=dossier, comment="Projet reporté à l'an prochain.")
         return
-    services.submit(user=carrier, dossier=dossier, comment="Dossier déposé pour la démonstration.")
+    services.submit(
+        user=carrier, dossier=dossier, attested=True, comment="Dossier déposé pour la démonstration."
+    )
     if target == Status.SUBMITTED:
         return
     services.start_departmental_review(user=departmental, dossier=dossier)
@@ -292,12 +297,16 @@ def _drive(dossier: Dossier, target: str, people: dict, code: str, carrier) -> N
         return
     if target == Status.SELECTED:
         services.decide(
-            user=committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("30000"),
+            user=committee, dossier=dossier, selected=True,
+            amount_granted_eur=min(Decimal("30000"), dossier.requested_amount_eur),
             conditions="Rapport d'étape à six mois.",
         )  # fmt: skip
     else:
         services.decide(
-            user=committee, dossier=dossier, selected=False, conditions="Projet insuffisamment reproductible."
+            user=committee,
+            dossier=dossier,
+            selected=False,
+            refusal_reason="Projet insuffisamment reproductible.",
         )
 
 
@@ -344,4 +353,6 @@ def load_demo() -> dict[str, int]:
         _drive(dossier, target, people, code, carrier)
         created += 1
     _historical_2014(call_2014, people)
+    # Higher floors add their demo data (households: issue #10) without dossiers importing them.
+    demo_loaded.send(sender=load_demo, people=people)
     return {"dossiers_created": created, "dossiers": Dossier.objects.count(), "accounts": len(ACCOUNTS)}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from logement_accompagne.calls.models import Call
+from logement_accompagne.calls.models import Call, RequiredDocument
 from logement_accompagne.organisations.models import Organisation
 from logement_accompagne.territories.models import Department
 
@@ -57,6 +57,18 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    # While returned for completion: the date the carriers are asked to answer by.
+    completion_due_on = models.DateField("compléments attendus pour le", null=True, blank=True)
+    completion_reminded_on = models.DateField("dernier rappel envoyé le", null=True, blank=True)
+    # The State agent who handles the dossier at its current level (shown in the queue).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="suivi par",
+    )
     imported = models.BooleanField("importé d'un document", default=False)
 
     # Localisation
@@ -159,6 +171,10 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["call", "status"]),
             models.Index(fields=["status", "-updated_at"]),
+            # Lists of filed dossiers: newest first without sorting the table; counts per state
+            # read from the index alone (make bench, issue #9).
+            models.Index(fields=["-submitted_at", "-id"], name="dossier_filed_order_idx"),
+            models.Index(fields=["status", "submitted_at"], name="dossier_status_filed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +284,15 @@ class Attachment(models.Model):
     size_bytes = models.PositiveBigIntegerField("taille (octets)")
     sha256 = models.CharField(max_length=64)
     description = models.CharField("description", max_length=255, blank=True, default="")
+    # Which of the call's required documents this file is, if any.
+    required_document = models.ForeignKey(
+        RequiredDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name="pièce obligatoire",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -284,7 +309,7 @@ class Attachment(models.Model):
 class Transition(models.Model):
     """One line of a dossier's history: who moved it, when, from where to where, and why."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -299,6 +324,37 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+ATTESTATION_TEXT = (
+    "J'atteste sur l'honneur l'exactitude des informations de ce dossier et l'engagement des "
+    "porteurs à mettre en œuvre le projet tel qu'il est décrit."
+)
+
+
+class Submission(models.Model):
+    """One filing of the dossier (first submission or resubmission after completion):
+    who attested on their honour, when, and what the dossier said at that moment, so that
+    instructors see what changed from one filing to the next."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="submissions")
+    number = models.PositiveSmallIntegerField("dépôt n°")
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="attesté par")  # fmt: skip
+    attested_at = models.DateTimeField("attesté le", auto_now_add=True)
+    attestation_text = models.TextField("texte de l'attestation sur l'honneur")
+    snapshot = models.JSONField("contenu du dossier à ce dépôt", default=dict)
+
+    class Meta:
+        verbose_name = "dépôt"
+        ordering = ["dossier", "number"]
+        constraints = [
+            models.UniqueConstraint(name="submission_number_unique", fields=["dossier", "number"]),
+            models.CheckConstraint(name="submission_attested", condition=~Q(attestation_text="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dépôt n° {self.number} — {self.dossier}"
 
 
 class OpinionBase(models.Model):
@@ -320,7 +376,7 @@ class OpinionBase(models.Model):
 
 
 class DepartmentalOpinion(OpinionBase):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="departmental_opinions")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="departmental_opinions")
     relevance = text_field("Pertinence du projet au regard des objectifs visés par l'appel à projets")
     reproducibility = models.CharField(
         "Caractère reproductible de la démarche", max_length=8, choices=Reproducibility.choices, blank=True
@@ -344,7 +400,7 @@ class DepartmentalOpinion(OpinionBase):
 
 
 class RegionalOpinion(OpinionBase):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="regional_opinions")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="regional_opinions")
     verdict = models.CharField("Avis global", max_length=16, choices=Verdict.choices, blank=True)
     comment = text_field("Commentaire")
 
@@ -365,13 +421,16 @@ class RegionalOpinion(OpinionBase):
 
 
 class CommitteeDecision(OpinionBase):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="committee_decisions")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="committee_decisions")
     selected = models.BooleanField("retenu")
     amount_granted_eur = models.DecimalField("montant accordé (€)", null=True, blank=True, **MONEY)
     # The call's cap when the decision was taken, copied so the database itself
     # can refuse a grant above it.
     cap_eur = models.DecimalField("plafond de l'appel (€)", **MONEY)
     conditions = text_field("Conditions")
+    # A grant above the amount requested is a deliberate choice: its reason is kept with it.
+    above_request_reason = text_field("Motif d'un montant supérieur à la demande")
+    refusal_reason = text_field("Motif du refus")
 
     class Meta(OpinionBase.Meta):
         verbose_name = "décision du comité"
@@ -385,14 +444,40 @@ class CommitteeDecision(OpinionBase):
                 violation_error_message="Le montant accordé doit être positif et ne pas dépasser le plafond.",
             ),
             models.CheckConstraint(
-                name="not_selected_grants_nothing",
-                condition=Q(selected=True) | Q(amount_granted_eur__isnull=True) | Q(amount_granted_eur=0),
+                name="not_selected_has_no_amount",
+                condition=Q(selected=True) | Q(amount_granted_eur__isnull=True),
                 violation_error_message="Un dossier non retenu ne reçoit pas de financement.",
+            ),
+            models.CheckConstraint(
+                name="refusal_has_a_reason",
+                condition=Q(selected=True) | Q(imported=True) | ~Q(refusal_reason=""),
+                violation_error_message="Un refus doit être motivé.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Décision du comité v{self.version} — {self.dossier}"
+
+
+class PrivateNote(models.Model):
+    """A note between State services about one dossier: never shown to its carriers."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField("note")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note interne"
+        verbose_name_plural = "notes internes"
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(name="private_note_not_empty", condition=~Q(body=""))]
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 class Message(models.Model):

@@ -26,6 +26,9 @@ class Action(StrEnum):
     REGIONAL_OPINION = "regional_opinion"
     FORWARD_TO_COMMITTEE = "forward_to_committee"
     DECIDE = "decide"
+    REOPEN_DECISION = "reopen_decision"
+    ASSIGN = "assign"
+    PRIVATE_NOTE = "private_note"
     RETURN_FOR_COMPLETION = "return_for_completion"
     MESSAGE = "message"
 
@@ -84,6 +87,11 @@ RULES: dict[Action, tuple[str, tuple[str, ...] | None]] = {
     Action.REGIONAL_OPINION: ("regional", (Status.REGIONAL_REVIEW,)),
     Action.FORWARD_TO_COMMITTEE: ("regional", (Status.REGIONAL_REVIEW,)),
     Action.DECIDE: ("committee", (Status.COMMITTEE,)),
+    Action.REOPEN_DECISION: ("committee", (Status.SELECTED, Status.NOT_SELECTED)),
+    # The level in charge gives the dossier to one of its agents (shown in the queue).
+    Action.ASSIGN: ("current_reviewer", REVIEW_STATES),
+    # Notes between State services: never the carriers, nor the platform's operator.
+    Action.PRIVATE_NOTE: ("reviewer", None),
     Action.RETURN_FOR_COMPLETION: ("current_reviewer", REVIEW_STATES),
     Action.MESSAGE: ("participant", None),
 }
@@ -139,3 +147,8 @@ def require(user, action: Action, dossier) -> None:
         raise PermissionDenied("Vous n'avez pas le droit de faire cela sur ce dossier.")
     if not state_allows(action, dossier):
         raise InvalidTransition(f"Impossible : le dossier est à l'état « {Status(dossier.status).label} ».")
+
+
+def may_manage_calls(user) -> bool:
+    """The national level (committee) manages the calls for projects and their rules."""
+    return scope_of(user).committee

@@ -6,7 +6,7 @@ instructor those of their region (current or, for historical calls, pre-2016);
 the national committee every filed dossier.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from logement_accompagne.organisations.selectors import scope_of
 
@@ -15,22 +15,23 @@ from .models import Dossier, DossierCarrier
 DossierDepartment = Dossier.departments.through
 
 
-def _in_departments(codes) -> Exists:
-    return Exists(DossierDepartment.objects.filter(dossier_id=OuterRef("pk"), department_id__in=codes))
+# "id IN (links of these departments)" rather than a correlated EXISTS: PostgreSQL plans both as
+# a semi-join, but SQLite runs EXISTS once per dossier of the whole table, which made every list
+# of a department grow with the national volume (make bench, issue #9).
+def _in_departments(codes) -> Q:
+    return Q(pk__in=DossierDepartment.objects.filter(department_id__in=codes).values("dossier_id"))
 
 
-def _in_regions(codes) -> Exists:
-    return Exists(
-        DossierDepartment.objects.filter(dossier_id=OuterRef("pk")).filter(
+def _in_regions(codes) -> Q:
+    return Q(
+        pk__in=DossierDepartment.objects.filter(
             Q(department__region_id__in=codes) | Q(department__former_region_id__in=codes)
-        )
+        ).values("dossier_id")
     )
 
 
-def _carried_by(organisation_ids) -> Exists:
-    return Exists(
-        DossierCarrier.objects.filter(dossier_id=OuterRef("pk"), organisation_id__in=organisation_ids)
-    )
+def _carried_by(organisation_ids) -> Q:
+    return Q(pk__in=DossierCarrier.objects.filter(organisation_id__in=organisation_ids).values("dossier_id"))
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
@@ -55,3 +56,20 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
 def dossier_for(user, **lookup) -> Dossier:
     """One visible dossier, or Dossier.DoesNotExist (views turn it into a 404: no existence leak)."""
     return dossiers_visible_to(user).select_related("call").get(**lookup)
+
+
+def review_facts(dossier: Dossier, *, with_opinions: bool = True) -> dict:
+    """What the State services read before an opinion or a decision, built once for the dossier page,
+    the opinion pages and the committee's decision page: the financial summary, the consistency
+    checks and, for the State services, both levels' opinions and whether each level may forward."""
+    from . import checks
+
+    facts = {"summary": checks.financial_summary(dossier), "consistency": checks.consistency(dossier)}
+    if with_opinions:
+        facts.update(
+            departmental_opinions=list(dossier.departmental_opinions.select_related("author")),
+            regional_opinions=list(dossier.regional_opinions.select_related("author")),
+            may_forward_to_region=checks.opinion_given(dossier, "departmental"),
+            may_forward_to_committee=checks.opinion_given(dossier, "regional"),
+        )
+    return facts

@@ -16,13 +16,16 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.models import Call
 from logement_accompagne.organisations.enums import CARRIER_KINDS, LANDLORD_KINDS, OrganisationKind, Role
 from logement_accompagne.organisations.models import Membership, Organisation
 
 from . import checks, notifications
 from .enums import CarrierRole, Status
+from .fields import EDITABLE_COLUMNS
 from .models import (
+    ATTESTATION_TEXT,
     Attachment,
     CofundingLine,
     CommitteeDecision,
@@ -32,9 +35,11 @@ from .models import (
     DossierCarrier,
     Message,
     RegionalOpinion,
+    Submission,
     Transition,
 )
 from .permissions import Action, InvalidTransition, require
+from .sections import Section, fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -46,30 +51,14 @@ class TransitionConflict(InvalidTransition):
 class StaleDossier(Exception):
     """The dossier was saved by someone else since the form was opened."""
 
-    def __init__(self, changed_fields: dict[str, tuple[object, object]], by=None):
+    def __init__(self, changed_fields: dict[str, tuple[object, object]], by=None, current=None):
         self.changed_fields = changed_fields
         self.by = by
+        self.current = current  # the dossier as saved now, when the caller needs to show it
         super().__init__(
             f"Ce dossier a été modifié par {by or 'une autre personne'} depuis que vous l'avez ouvert. "
             "Vos modifications n'ont pas été enregistrées."
         )
-
-
-# Columns a carrier edits through the form (everything but workflow and identity).
-EDITABLE_FIELDS = (
-    "location_text", "name", "carriers_text", "summary",
-    "households", "households_approximate", "dalo_eligible", "collective_agreements", "pdalpd",
-    "target_characteristics",
-    "mobilisation_new_supply", "mobilisation_adapted_existing", "mobilisation_existing_unadapted",
-    "mobilisation_low_rent_reclassification", "mobilisation_known",
-    "dwellings", "dwellings_approximate", "dwellings_text", "housing_typology", "housing_allocation",
-    "housing_location",
-    "support_method", "support_rental_management", "support_adhesion", "support_offer",
-    "support_landlord_relation", "support_needs_fit",
-    "partners",
-    "finance_overview", "cofunding_text", "requested_amount_eur", "fndollts_funded", "fndollts_applied",
-    "duration_text", "duration_months", "duration_renewable", "schedule",
-)  # fmt: skip
 
 
 def carrier_role_for(organisation: Organisation) -> str:
@@ -108,12 +97,23 @@ def _move(dossier: Dossier, *, actor, to: str, comment: str = "", **extra) -> Tr
 # --- creation and editing -------------------------------------------------------------------
 
 
+def require_may_create(*, user, call: Call, organisation: Organisation) -> None:
+    """The one rule for every way a dossier comes in (web form, import, command): a carrier of the
+    organisation, on a call that accepts dossiers today."""
+    if (
+        user is None
+        or not Membership.objects.filter(user=user, organisation=organisation, role=Role.CARRIER).exists()
+    ):
+        raise PermissionDenied(
+            f"Vous ne pouvez créer un dossier qu'au nom de votre organisation ({organisation})."
+        )
+    if refusal := checks.closing_breach(call):
+        raise InvalidTransition(refusal + " Il n'accepte pas de nouveau dossier.")
+
+
 @transaction.atomic
 def create_dossier(*, user, call: Call, organisation: Organisation, name: str = "") -> Dossier:
-    if not Membership.objects.filter(user=user, organisation=organisation, role=Role.CARRIER).exists():
-        raise PermissionDenied("Vous ne pouvez déposer un dossier qu'au nom de votre organisation.")
-    if not call.is_open():
-        raise InvalidTransition("Cet appel à projets n'est pas ouvert : il n'accepte pas de nouveau dossier.")
+    require_may_create(user=user, call=call, organisation=organisation)
     dossier = Dossier.objects.create(
         call=call, name=name.strip(), created_by=user, carriers_text=organisation.name
     )
@@ -141,7 +141,7 @@ def update_dossier(
     """Save part of the form. Refused (StaleDossier) if someone saved since `expected_version`."""
     current = _lock(dossier)
     require(user, Action.EDIT, current)
-    unknown = set(values) - set(EDITABLE_FIELDS)
+    unknown = set(values) - EDITABLE_COLUMNS
     if unknown:
         raise ValueError(f"Champs non modifiables : {sorted(unknown)}")
     if current.version != expected_version:
@@ -151,6 +151,9 @@ def update_dossier(
             if getattr(dossier, name) != getattr(current, name)
         }
         raise StaleDossier(changed, by=current.updated_by)
+    journal = {"fields": list(values), "departments": department_codes is not None,
+               "cost_lines": cost_lines is not None, "cofunding_lines": cofunding_lines is not None}  # fmt: skip
+    before = _snapshot(current, **journal)
     for name, value in clean_values(values).items():
         setattr(current, name, value)
     if department_codes is not None and current.submitted_at is not None:
@@ -171,7 +174,133 @@ def update_dossier(
     if cofunding_lines is not None:
         replace_cofunding_lines(current, cofunding_lines)
     current.refresh_from_db()
+    audit.record_changes(user, current, before, _snapshot(current, **journal))
     return current
+
+
+@transaction.atomic
+def save_section(
+    *,
+    user,
+    dossier: Dossier,
+    section: Section,
+    opened_version: int,
+    opened_fingerprint: str,
+    values: dict,
+    department_codes: list[str] | None = None,
+    cost_lines: list[dict] | None = None,
+    cofunding_lines: list[dict] | None = None,
+) -> Dossier:
+    """Save one section of the form, opened on `opened_version` when the section held `opened_fingerprint`.
+
+    Someone else saving another section changes the dossier's version without touching what this
+    person edited: that is no conflict, the section is saved over the new version. Any change to
+    this very section since it was opened is one: StaleDossier, with each column's value typed
+    against the one saved, and the dossier as saved now.
+    """
+    current = _lock(dossier)
+    require(user, Action.EDIT, current)
+    if current.version != opened_version:
+        if not opened_fingerprint or opened_fingerprint != fingerprint(current, section):
+            changed = {
+                name: (value, getattr(current, name))
+                for name, value in values.items()
+                if value != getattr(current, name)
+            }
+            raise StaleDossier(changed, by=current.updated_by, current=current)
+        opened_version = current.version
+    return update_dossier(
+        user=user, dossier=current, expected_version=opened_version, values=values,
+        department_codes=department_codes, cost_lines=cost_lines, cofunding_lines=cofunding_lines,
+    )  # fmt: skip
+
+
+# What the back office may never change on a filed dossier: its state, where it is reviewed,
+# who carries it and the money it asks for (the committee decided on them).
+FILED_LOCKED_FIELDS = ("status", "returned_from_status", "submitted_at", "call", "requested_amount_eur")
+
+
+def _require_operator(user) -> None:
+    if user is None or not (user.is_active and user.is_staff):
+        raise PermissionDenied("Seule l'équipe d'exploitation de la plateforme peut faire cela.")
+
+
+def back_office_refusal(dossier: Dossier, changed_fields) -> str:
+    """Why the back office may not make this change ('' when it may)."""
+    filed = dossier.submitted_at is not None
+    locked = set(FILED_LOCKED_FIELDS if filed else ("status", "returned_from_status", "submitted_at"))
+    refused = sorted(locked & set(changed_fields))
+    if filed and "departments" in changed_fields:
+        refused.append("departments")
+    if not refused:
+        return ""
+    return (
+        "Ces champs ne se modifient pas depuis l'administration"
+        + (" sur un dossier déposé" if filed else "")
+        + " : "
+        + ", ".join(str(Dossier._meta.get_field(name).verbose_name) for name in refused)
+        + "."
+    )
+
+
+@transaction.atomic
+def save_from_back_office(*, user, dossier: Dossier, changed_fields: list[str]) -> Dossier:
+    """The operator's correction of a dossier in the admin: never its state, departments, carriers
+    or amounts once filed; the version moves on (an open form elsewhere gets a conflict) and the
+    change is logged with who made it."""
+    _require_operator(user)
+    current = _lock(dossier)
+    if refusal := back_office_refusal(current, changed_fields):
+        raise ValidationError(refusal)
+    if current.version != dossier.version:
+        raise StaleDossier({}, by=current.updated_by)
+    columns = {field.name for field in Dossier._meta.concrete_fields}
+    # Only what the operator changed is written: never a state read before someone else's transition.
+    written = [name for name in changed_fields if name in columns]
+    dossier.updated_by = user
+    dossier.version = F("version") + 1
+    dossier.save(update_fields=[*written, "version", "updated_by", "updated_at"])
+    dossier.refresh_from_db()
+    logger.info(
+        "dossier %s changed in the back office by %s: %s", dossier.pk, user.pk, ", ".join(changed_fields)
+    )
+    return dossier
+
+
+@transaction.atomic
+def delete_draft(*, user, dossier: Dossier) -> None:
+    """Only a draft that was never filed may be deleted; its creation log goes with it. Anything
+    filed keeps its history: transitions, opinions and decisions are protected from cascades."""
+    _require_operator(user)
+    current = _lock(dossier)
+    if current.status != Status.DRAFT or current.submitted_at is not None:
+        raise InvalidTransition(
+            f"Seul un brouillon peut être supprimé : ce dossier est à l'état « {Status(current.status).label} »."
+        )
+    current.transitions.all().delete()
+    logger.info("draft dossier %s deleted by %s", current.pk, user.pk)
+    current.delete()
+
+
+def _snapshot(
+    dossier: Dossier, *, fields, departments: bool, cost_lines: bool, cofunding_lines: bool
+) -> dict:
+    """What the audit journal compares before and after a save: the columns the form sent, and the
+    departments and financial lines when the save replaces them."""
+    snapshot = {name: getattr(dossier, name) for name in fields}
+    if departments:
+        snapshot["departments"] = sorted(dossier.departments.values_list("code", flat=True))
+    if cost_lines:
+        snapshot["cost_lines"] = [
+            {key: str(value) if value is not None else None for key, value in row.items()}
+            for row in dossier.cost_lines.order_by("kind").values("kind", "amount_eur", "basis", "period")
+        ]
+    if cofunding_lines:
+        snapshot["cofunding_lines"] = [
+            {key: str(value) if value is not None else None for key, value in row.items()}
+            for row in dossier.cofunding_lines.order_by("position").values("funder", "amount_eur", "status")
+        ]
+    return snapshot
 
 
 def clean_values(values: dict) -> dict:
@@ -227,14 +356,17 @@ def add_carrier(*, user, dossier: Dossier, organisation: Organisation) -> Dossie
 
 @transaction.atomic
 def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content_type: str,
-                   description: str = "") -> Attachment:  # fmt: skip
+                   description: str = "", required_document=None) -> Attachment:  # fmt: skip
     from django.core.files.base import ContentFile
 
     current = _lock(dossier)
     if user is not None:
         require(user, Action.EDIT, current)
+    if required_document is not None and required_document.call_id != current.call_id:
+        raise ValidationError("Cette pièce obligatoire n'est pas celle de l'appel du dossier.")
     attachment = Attachment(
         dossier=current,
+        required_document=required_document,
         original_name=name[:255],
         content_type=content_type,
         size_bytes=len(content),
@@ -255,31 +387,65 @@ def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content
 # --- carriers' transitions ------------------------------------------------------------------
 
 
+class AttestationMissing(ValidationError):
+    """Filing without the attestation sur l'honneur."""
+
+
+def _refuse_unless_fileable(dossier: Dossier) -> None:
+    """Incomplete fields and the call's rules, each named, in one French refusal."""
+    missing = checks.completeness(dossier)
+    fields = [item.label for item in missing if not item.rule]
+    rules = [item.label for item in missing if item.rule]
+    parts = []
+    if fields:
+        parts.append("Le dossier est incomplet : " + ", ".join(fields) + ".")
+    if rules:
+        parts.append("Le dossier ne respecte pas les règles de l'appel. " + " ".join(rules))
+    if parts:
+        raise InvalidTransition(" ".join(parts))
+
+
+def _record_submission(dossier: Dossier, user, attestation_text: str) -> Submission:
+    from .changes import snapshot
+
+    number = (dossier.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return Submission.objects.create(
+        dossier=dossier, number=number, attested_by=user, attestation_text=attestation_text,
+        snapshot=snapshot(dossier),
+    )  # fmt: skip
+
+
+def _require_attestation(attested: bool) -> None:
+    if not attested:
+        raise AttestationMissing(
+            "Cochez l'attestation sur l'honneur pour déposer le dossier.", code="attestation"
+        )
+
+
 @transaction.atomic
-def submit(*, user, dossier: Dossier, comment: str = "") -> Dossier:
+def submit(*, user, dossier: Dossier, attested: bool = False, comment: str = "") -> Dossier:
+    """File the dossier: the call open (its closing date), its rules respected, every required
+    field and document there, and the attestation sur l'honneur recorded with who and when."""
     current = _lock(dossier)
     require(user, Action.SUBMIT, current)
-    if not current.call.is_open():
-        raise InvalidTransition("L'appel à projets est clos : le dossier ne peut plus être déposé.")
-    missing = checks.completeness(current)
-    if missing:
-        raise InvalidTransition(
-            "Le dossier est incomplet : " + ", ".join(item.label for item in missing) + "."
-        )
+    if refusal := checks.closing_breach(current.call):
+        raise InvalidTransition(refusal + " Le dossier ne peut plus être déposé.")
+    _refuse_unless_fileable(current)
+    _require_attestation(attested)
     _move(current, actor=user, to=Status.SUBMITTED, comment=comment, submitted_at=timezone.now())
+    _record_submission(current, user, ATTESTATION_TEXT)
     return current
 
 
 @transaction.atomic
-def resubmit(*, user, dossier: Dossier, comment: str = "") -> Dossier:
+def resubmit(*, user, dossier: Dossier, attested: bool = False, comment: str = "") -> Dossier:
     current = _lock(dossier)
     require(user, Action.RESUBMIT, current)
-    missing = checks.completeness(current)
-    if missing:
-        raise InvalidTransition(
-            "Le dossier est incomplet : " + ", ".join(item.label for item in missing) + "."
-        )
-    _move(current, actor=user, to=current.returned_from_status, comment=comment, returned_from_status="")
+    _refuse_unless_fileable(current)
+    _require_attestation(attested)
+    _move(current, actor=user, to=current.returned_from_status, comment=comment, returned_from_status="",
+          completion_due_on=None)  # fmt: skip
+    _record_submission(current, user, ATTESTATION_TEXT)
     return current
 
 
@@ -376,34 +542,153 @@ def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossie
     return current
 
 
+def french_eur(amount: Decimal) -> str:
+    """1440 → « 1 440,00 € » (narrow no-break space between thousands): amounts in messages."""
+    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€"
+
+
+class EnvelopeExceeded(ValidationError):
+    """A grant that would overspend the call: carries the remainder read under the call's lock."""
+
+    def __init__(self, *, amount: Decimal, remaining: Decimal, envelope: Decimal, granted: Decimal):
+        self.remaining = remaining
+        self.granted = granted
+        super().__init__(
+            f"Ce montant ({french_eur(amount)}) dépasse ce qui reste de l'enveloppe de l'appel : "
+            f"{french_eur(remaining)} à cet instant (enveloppe {french_eur(envelope)}, "
+            f"déjà accordé {french_eur(granted)}).",
+            code="envelope",
+        )
+
+
+@transaction.atomic
+def give_departmental_opinion(*, user, dossier: Dossier, relevance: str, reproducibility: str,
+                              conditions: str = "", forward: bool = False) -> DepartmentalOpinion:  # fmt: skip
+    """Record the departmental opinion and, when asked, forward the dossier to the region: both or neither."""
+    opinion = record_departmental_opinion(user=user, dossier=dossier, relevance=relevance,
+                                          reproducibility=reproducibility, conditions=conditions)  # fmt: skip
+    if forward:
+        forward_to_region(user=user, dossier=dossier)
+    return opinion
+
+
+@transaction.atomic
+def give_regional_opinion(*, user, dossier: Dossier, verdict: str, comment: str = "",
+                          forward: bool = False) -> RegionalOpinion:  # fmt: skip
+    """Record the regional opinion and, when asked, forward the dossier to the committee: both or neither."""
+    opinion = record_regional_opinion(user=user, dossier=dossier, verdict=verdict, comment=comment)
+    if forward:
+        forward_to_committee(user=user, dossier=dossier)
+    return opinion
+
+
 @transaction.atomic
 def decide(*, user, dossier: Dossier, selected: bool, amount_granted_eur: Decimal | None = None,
-           conditions: str = "") -> CommitteeDecision:  # fmt: skip
+           conditions: str = "", refusal_reason: str = "", above_request_confirmed: bool = False,
+           above_request_reason: str = "") -> CommitteeDecision:  # fmt: skip
+    """The committee's decision. The call row is locked before what is already granted is read,
+    so that two decisions on two dossiers of one call are taken one after the other: together
+    they can never exceed the envelope, even at the same instant."""
     current = _lock(dossier)
     require(user, Action.DECIDE, current)
-    cap = current.call.project_cap_eur
+    # Lock order everywhere: the dossier, then its call.
+    call = Call.objects.select_for_update().get(pk=current.call_id)
+    cap = call.project_cap_eur
+    refusal_reason = refusal_reason.strip()
+    above_request_reason = above_request_reason.strip()
     if selected:
         if amount_granted_eur is None or amount_granted_eur <= 0:
-            raise ValidationError("Indiquez le montant accordé au projet retenu.")
+            raise ValidationError("Indiquez le montant accordé au projet retenu.", code="amount_missing")
         if amount_granted_eur > cap:
             raise ValidationError(
-                f"Le montant accordé dépasse le plafond de l'appel ({cap:,.0f} €).".replace(",", " ")
+                f"Le montant accordé ({french_eur(amount_granted_eur)}) dépasse le plafond par projet "
+                f"de l'appel ({french_eur(cap)}).",
+                code="cap",
             )
-        granted_so_far = granted_total(current.call)
-        if granted_so_far + amount_granted_eur > current.call.envelope_eur:
-            raise ValidationError("Ce montant dépasse ce qui reste de l'enveloppe de l'appel.")
+        breaches = [b for b in checks.call_rule_breaches(current, call=call) if b.at_decision]
+        if breaches:
+            raise ValidationError(
+                "Ce dossier ne respecte pas les règles de l'appel : "
+                + " ".join(breach.message for breach in breaches),
+                code="call_rules",
+            )
+        granted_so_far = granted_total(call)
+        remaining = call.envelope_eur - granted_so_far
+        if amount_granted_eur > remaining:
+            raise EnvelopeExceeded(
+                amount=amount_granted_eur,
+                remaining=remaining,
+                envelope=call.envelope_eur,
+                granted=granted_so_far,
+            )
+        requested = current.requested_amount_eur or Decimal("0")
+        if amount_granted_eur > requested:
+            if not above_request_confirmed or not above_request_reason:
+                raise ValidationError(
+                    f"Le montant accordé ({french_eur(amount_granted_eur)}) dépasse le montant demandé "
+                    f"({french_eur(requested)}) : cochez la confirmation et donnez-en le motif.",
+                    code="above_request",
+                )
+        else:
+            above_request_reason = ""
+        refusal_reason = ""
     else:
+        if amount_granted_eur:
+            raise ValidationError(
+                "Un projet non retenu ne reçoit pas de financement : retirez le montant accordé "
+                "ou choisissez « Projet retenu ».",
+                code="amount_on_refusal",
+            )
+        if not refusal_reason:
+            raise ValidationError(
+                "Donnez le motif du refus : il est communiqué aux porteurs.", code="no_reason"
+            )
         amount_granted_eur = None
-    _move(current, actor=user, to=Status.SELECTED if selected else Status.NOT_SELECTED, comment=conditions)
+        above_request_reason = ""
+    _move(current, actor=user, to=Status.SELECTED if selected else Status.NOT_SELECTED,
+          comment=conditions.strip() if selected else refusal_reason)  # fmt: skip
     return _create_version(
         CommitteeDecision, current, author=user, selected=selected, amount_granted_eur=amount_granted_eur,
-        cap_eur=cap, conditions=conditions.strip(),
+        cap_eur=cap, conditions=conditions.strip(), refusal_reason=refusal_reason,
+        above_request_reason=above_request_reason,
         organisation=_state_organisation(user, Role.COMMITTEE),
     )  # fmt: skip
 
 
+@transaction.atomic
+def reopen_decision(*, user, dossier: Dossier, reason: str) -> Dossier:
+    """The committee takes a decided dossier back to correct its decision.
+
+    The dossier returns to the committee's queue; the decision taken stays in its history
+    and the next one is a new version. What it granted no longer counts in the envelope
+    (only selected dossiers' latest decisions do) until the committee decides again.
+    """
+    current = _lock(dossier)
+    require(user, Action.REOPEN_DECISION, current)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Expliquez pourquoi la décision est corrigée.", code="no_reason")
+    Call.objects.select_for_update().filter(pk=current.call_id).first()
+    _move(current, actor=user, to=Status.COMMITTEE, comment=f"Décision rouverte : {reason}")
+    logger.info("dossier %s: decision reopened by %s", current.pk, getattr(user, "pk", None))
+    return current
+
+
+def manage_call(*, user, values: dict, required_documents: list[str], call: Call | None = None,
+                slug: str = "") -> Call:  # fmt: skip
+    """The national level creates or changes a call and its rules (see calls.services.save_call)."""
+    from logement_accompagne.calls.services import save_call
+
+    from .permissions import may_manage_calls
+
+    if not may_manage_calls(user):
+        raise PermissionDenied("Seul le niveau national gère les appels à projets.")
+    return save_call(user=user, values=values, required_documents=required_documents, call=call, slug=slug)
+
+
 def granted_total(call: Call) -> Decimal:
-    """Amount granted on a call: the latest decision of each selected dossier."""
+    """Amount granted on a call: the latest decision of each selected dossier (one SQL aggregate)."""
     from django.db.models import OuterRef, Subquery, Sum
 
     latest = (

@@ -1,7 +1,6 @@
 """Department(s) of a project, from what the form says: a code, a name, an EPCI, a commune, a carrier.
 
-The lookups come from ``logement_accompagne.territories.cog`` (pure Python, no Django), imported
-lazily so the importer still works, without departments, if that module is missing. When the
+The lookups come from ``cog`` (the INSEE COG, pure Python, beside this module). When the
 evidence is ambiguous the codes are left empty and a warning says why: a wrong department would
 send the dossier to the wrong instructor, an empty one only asks a human to fill it in.
 """
@@ -50,11 +49,9 @@ class DepartmentGuess:
 
 
 def _cog():
-    """The territories lookup module, or None when it is not available."""
-    try:
-        from logement_accompagne.territories import cog
-    except ImportError:
-        return None
+    """The COG lookup module (imported on first use: its tables load lazily)."""
+    from . import cog
+
     return cog
 
 
@@ -168,11 +165,6 @@ def detect_departments(
     """
     guess = DepartmentGuess()
     cog = _cog()
-    if cog is None:
-        guess.warnings.append(
-            "Référentiel des territoires indisponible : département à renseigner à la main."
-        )
-        return guess
     pending_warning = None
     for text in place_texts:
         if not text.strip():

@@ -19,6 +19,18 @@ ZIP_RATIO_CHECKED_ABOVE = 1024 * 1024
 MAX_PDF_PAGES = 300
 PDF_SECONDS = 30.0
 
+# PDF pages that draw: a second reading (pdfplumber) for drawn checkboxes only below this content size.
+MAX_DRAWING_CONTENT_BYTES = 2 * 1024 * 1024
+
+# Scanned PDF pages (images without text), read through OCR: pages, pixels and time.
+MAX_OCR_PAGES = 12
+# An image whose declared size passes this is refused before it is decoded (a 600 dpi A4 is 35 M).
+MAX_PDF_IMAGE_PIXELS = 50_000_000
+# Each page is rendered at the scan's own resolution within this range, and within this many pixels.
+OCR_DPI_RANGE = (150, 300)
+MAX_OCR_PAGE_PIXELS = 12_000_000
+OCR_SECONDS = 120.0
+
 # Whatever the format, the text handed to the parser.
 MAX_TEXT_CHARS = 1_000_000
 

@@ -12,6 +12,14 @@ _NUMBER = r"(?P<number>\d{1,3}(?:[ .\u00a0\u202f']\d{3})+(?:,\d{1,2})?|\d+(?:[.,
 _CURRENCY = r"(?P<currency>k\s?€|k\s?euros?|m\s?€|millions?\s+d['’]?\s?euros|€|euros?\b|eur\b)"
 AMOUNT_RE = re.compile(rf"(?<![\w.,]){_NUMBER}\s*{_CURRENCY}", re.I)
 _PREFIX_AMOUNT_RE = re.compile(rf"(?:€|eur)\s*{_NUMBER}(?![\d])", re.I)
+# An amount cut by a line break, as PDF wrapping leaves it: "12 000" / "€ (acquis)", "12" / "000 €".
+_ENDS_WITH_NUMBER = re.compile(r"(?<![\w.,])\d[\d .\u00a0\u202f']*(?:,\d{1,2})?[ \t\u00a0]*$")
+_ENDS_WITH_GROUP = re.compile(r"(?<![\w.,'\u00a0\u202f])(?<!\d[ .])\d{1,3}[ \t\u00a0]*$")
+# ("€ 300" on the next line is an amount of its own, written currency first.)
+_STARTS_WITH_CURRENCY = re.compile(rf"^[ \t\u00a0]*{_CURRENCY}(?![ \t\u00a0]*\d)", re.I)
+_STARTS_WITH_THOUSANDS = re.compile(
+    rf"^[ \t\u00a0]*\d{{3}}(?:[ .\u00a0\u202f]\d{{3}})*(?:,\d{{1,2}})?\s*{_CURRENCY}", re.I
+)
 
 _PERIODS = (
     ("month", re.compile(r"par mois|/ ?mois|au mois|mensuel|chaque mois|\bmois\b")),
@@ -58,6 +66,25 @@ def to_number(raw: str, unit: str = "") -> float | int:
     return int(value) if value == int(value) else round(value, 2)
 
 
+def join_split_amounts(lines: list[str]) -> list[str]:
+    """Lines with an amount cut by a line break put back on one line ("12 000" + "€ (acquis)").
+
+    A line ending with a number is joined to the next when that one starts with the currency, or,
+    for a number of one to three digits, with the rest of its thousands and the currency.
+    """
+    joined: list[str] = []
+    for line in lines:
+        if joined and line.strip():
+            previous = joined[-1]
+            if (_ENDS_WITH_NUMBER.search(previous) and _STARTS_WITH_CURRENCY.match(line)) or (
+                _ENDS_WITH_GROUP.search(previous) and _STARTS_WITH_THOUSANDS.match(line)
+            ):
+                joined[-1] = f"{previous.rstrip()} {line.lstrip()}"
+                continue
+        joined.append(line)
+    return joined
+
+
 def find_amounts(text: str) -> list[tuple[float | int, int, int]]:
     """Every amount in euros in ``text``: (value, start, end), in order."""
     found = [
@@ -85,6 +112,9 @@ def parse_money(text: str, default_basis: str = "unknown") -> dict:
     ...); ``default_basis`` is the label's own ("Coût de l'accompagnement par ménage").
     """
     money = {"amount_eur": None, "basis": "unknown", "period": "unknown", "text": text}
+    if "\n" in text:
+        # The same length as ``text`` when nothing is joined; the amounts are read on the joined lines.
+        text = "\n".join(join_split_amounts(text.split("\n")))
     amounts = find_amounts(text)
     if not amounts:
         return money

@@ -9,6 +9,7 @@ label, a hint nor an answer is kept in ``unmapped``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -32,7 +33,13 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     format: str = "txt"
     detail: str = ""
+    # Dotted keys whose value was read by OCR from a scanned page: the reviewer is told so.
+    ocr_keys: list[str] = field(default_factory=list)
 
+
+# Key under which an application storing ``sources`` as one JSON object keeps ``ocr_keys`` beside the
+# excerpts (never a dotted key of the canonical document).
+OCR_SOURCES_KEY = "_ocr"
 
 DEFAULT_BASIS = {
     "finance.diagnostic_cost": "household",
@@ -74,7 +81,7 @@ def parse_document(data: bytes, filename: str | None = None) -> ParseResult:
             )
         extraction = extract_blocks(data, fmt, archive)
         warnings += extraction.warnings
-        result = parse_blocks(extraction.blocks, warnings=warnings)
+        result = parse_blocks(extraction.blocks, warnings=warnings, ocr_blocks=extraction.ocr_blocks)
     except DocumentImportError:
         raise
     except RecursionError as error:
@@ -103,14 +110,30 @@ def parse_text(text: str) -> ParseResult:
     return parse_blocks(text_blocks(text))
 
 
-def parse_blocks(blocks: list[str], warnings: list[str] | None = None) -> ParseResult:
-    """Blocks in reading order → ParseResult (validated canonical document)."""
-    document = "\n".join(strip_markup(clean_spaces(block)) for block in blocks)
+def parse_blocks(
+    blocks: list[str], warnings: list[str] | None = None, ocr_blocks: frozenset[int] = frozenset()
+) -> ParseResult:
+    """Blocks in reading order → ParseResult (validated canonical document).
+
+    ``ocr_blocks``: indexes of the blocks read by OCR; the keys read from them are listed in ``ocr_keys``.
+    """
+    cleaned = [strip_markup(clean_spaces(block)) for block in blocks]
+    document = "\n".join(cleaned)
     if len(document) > limits.MAX_TEXT_CHARS:
         raise DocumentImportError(
             "Le texte du document est trop long pour une présentation synthétique.", code="too_large"
         )
-    return _Parser(document, list(warnings or [])).run()
+    ocr_spans: list[tuple[int, int]] = []
+    if ocr_blocks:
+        position = 0
+        for index, block in enumerate(cleaned):
+            if index in ocr_blocks:
+                if ocr_spans and ocr_spans[-1][1] >= position - 1:
+                    ocr_spans[-1] = (ocr_spans[-1][0], position + len(block))
+                else:
+                    ocr_spans.append((position, position + len(block)))
+            position += len(block) + 1
+    return _Parser(document, list(warnings or []), ocr_spans).run()
 
 
 # --- value cleaning ---------------------------------------------------------------------------
@@ -177,7 +200,7 @@ def _excerpt(text: str, limit: int = 400) -> str:
 class _Parser:
     """Reads one document string into a canonical dict."""
 
-    def __init__(self, document: str, warnings: list[str]):
+    def __init__(self, document: str, warnings: list[str], ocr_spans: list[tuple[int, int]] | None = None):
         """Tokenise the document once; the canonical dict starts empty."""
         self.document = document
         self.tokens: list[Token] = tokenize(document)
@@ -187,6 +210,8 @@ class _Parser:
         self.texts: dict[str, list[str]] = {}
         self.unmapped: list[str] = []
         self._filled: set[str] = set()  # keys whose source passage held a value
+        self._spans: dict[str, tuple[int, int]] = {}  # key → its source passage in the document
+        self.ocr_spans = ocr_spans or []  # passages of the document read by OCR, in order
         self.is_form = False  # True once a label of the form has been found
 
     def run(self) -> ParseResult:
@@ -211,7 +236,20 @@ class _Parser:
         self._derive()
         self.canonical["unmapped"] = self.unmapped
         validate_canonical(self.canonical)
-        return ParseResult(self.canonical, self.sources, self.warnings)
+        return ParseResult(self.canonical, self.sources, self.warnings, ocr_keys=self._ocr_keys())
+
+    def _ocr_keys(self) -> list[str]:
+        """The keys whose source passage overlaps a passage read by OCR."""
+        if not self.ocr_spans:
+            return []
+        starts = [start for start, _ in self.ocr_spans]
+        keys = []
+        for key, (start, stop) in self._spans.items():
+            # OCR passages are in order and apart: only the last one starting before ``stop`` can overlap.
+            index = bisect.bisect_left(starts, stop) - 1
+            if index >= 0 and self.ocr_spans[index][1] > start:
+                keys.append(key)
+        return sorted(keys)
 
     # --- reading one answer ---
     def _source(self, key: str, match: Match, stop_char: int, filled: bool = True) -> None:
@@ -219,6 +257,7 @@ class _Parser:
         if key in self._filled:
             return
         self.sources[key] = _excerpt(self.document[match.start : stop_char])
+        self._spans[key] = (match.start, stop_char)
         if filled:
             self._filled.add(key)
 
@@ -263,9 +302,12 @@ class _Parser:
         if label.field == "housing.dwellings":
             housing = self.canonical["housing"]
             housing.update(dwellings=value, dwellings_approximate=approximate, dwellings_text=text)
+            for derived in ("housing.dwellings_approximate", "housing.dwellings_text"):
+                self._derived_source(derived, label.field)
             return
         target = self.canonical["target_public"]
         target.update(households=value, households_approximate=approximate)
+        self._derived_source("target_public.households_approximate", "target_public.households")
         # A count field holds a number: any other word written there is kept, not dropped.
         extra = [
             t
@@ -385,6 +427,12 @@ class _Parser:
         else:
             put(self.canonical, key, checked[0] if len(checked) == 1 else None)
 
+    def _derived_source(self, key: str, origin: str) -> None:
+        """A derived value's source is its origin's passage."""
+        self.sources[key] = self.sources.get(origin, "")
+        if origin in self._spans:
+            self._spans[key] = self._spans[origin]
+
     # --- derived values ---
     def _derive(self) -> None:
         """Organisations, departments, co-funding lines, requested amount and months, from the texts read."""
@@ -394,7 +442,8 @@ class _Parser:
         carriers_text = c["carriers"]["text"]
         if carriers_text:
             c["carriers"]["organisations"] = split_carriers(carriers_text)
-            self.sources.setdefault("carriers.organisations", self.sources.get("carriers.text", ""))
+            if "carriers.organisations" not in self.sources:
+                self._derived_source("carriers.organisations", "carriers.text")
         guess = detect_departments(
             [c["location"]["text"], c["housing"]["location"]],
             carriers_text,
@@ -404,8 +453,8 @@ class _Parser:
         c["location"]["department_codes"] = guess.codes
         if guess.codes:
             origin = {"nom du porteur": "carriers.text"}.get(guess.source, "location.text")
-            self.sources["location.department_codes"] = self.sources.get(origin) or self.sources.get(
-                "housing.location", ""
+            self._derived_source(
+                "location.department_codes", origin if self.sources.get(origin) else "housing.location"
             )
         self.warnings.extend(guess.warnings)
         finance = c["finance"]
@@ -416,11 +465,11 @@ class _Parser:
             finance["cofunding"] = lines
             finance["requested_amount_eur"] = requested
             if lines:
-                self.sources["finance.cofunding"] = self.sources.get("finance.cofunding_text", "")
+                self._derived_source("finance.cofunding", "finance.cofunding_text")
             if requested is not None:
-                self.sources["finance.requested_amount_eur"] = self.sources.get("finance.cofunding_text", "")
+                self._derived_source("finance.requested_amount_eur", "finance.cofunding_text")
         duration = c["duration"]
         if duration["text"]:
             duration["months"], duration["renewable"] = parse_duration(duration["text"])
             for derived in ("duration.months", "duration.renewable"):
-                self.sources[derived] = self.sources.get("duration.text", "")
+                self._derived_source(derived, "duration.text")

@@ -6,9 +6,11 @@ key (none missing, none extra), every type (``True`` is not an integer here) and
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
+from . import form
 from .errors import CanonicalValidationError
 
 SCHEMA = "presentation-synthetique/1"
@@ -17,16 +19,11 @@ TRI = ("yes", "no", "unknown")
 BASES = ("household", "dwelling", "project", "unknown")
 PERIODS = ("once", "month", "year", "unknown")
 KINDS = ("oph", "esh", "sem", "coop_hlm", "association", "landlord", "other")
-MOBILISATIONS = ("new_supply", "adapted_existing", "existing_unadapted", "low_rent_reclassification")
+MOBILISATIONS = form.MOBILISATION_OPTIONS
 COFUNDING_STATUSES = ("obtained", "requested", "unknown")
 REPRODUCIBILITY = ("low", "medium", "high")
 VERDICTS = ("favourable", "unfavourable")
-MONEY_KEYS = (
-    "finance.diagnostic_cost",
-    "finance.support_cost",
-    "finance.rental_management_cost",
-    "finance.global_cost",
-)
+MONEY_KEYS = tuple(field.path for field in form.FIELDS if field.type == "money")
 
 
 def empty_money() -> dict:
@@ -34,59 +31,23 @@ def empty_money() -> dict:
     return {"amount_eur": None, "basis": "unknown", "period": "unknown", "text": ""}
 
 
+_EMPTY = {"line": "", "text": "", "count": None, "months": None, "amount": None, "flag": False, "tri": "unknown",
+          "departments": [], "organisations": [], "mobilisation": [], "cofunding": []}  # fmt: skip
+
+
 def empty_canonical() -> dict:
-    """A canonical document with every key present and every value empty."""
-    return {
-        "schema": SCHEMA,
-        "location": {"text": "", "department_codes": []},
-        "name": "",
-        "carriers": {"text": "", "organisations": []},
-        "summary": "",
-        "target_public": {
-            "households": None,
-            "households_approximate": False,
-            "dalo_eligible": "unknown",
-            "collective_agreements": "unknown",
-            "pdalpd": "unknown",
-            "characteristics": "",
-        },
-        "housing": {
-            "mobilisation": [],
-            "mobilisation_known": False,
-            "dwellings": None,
-            "dwellings_approximate": False,
-            "dwellings_text": "",
-            "typology": "",
-            "allocation": "",
-            "location": "",
-        },
-        "support": {
-            "method": "",
-            "rental_management": "",
-            "adhesion": "",
-            "offer": "",
-            "landlord_relation": "",
-            "needs_fit": "",
-        },
-        "partnership": {"partners": ""},
-        "finance": {
-            "overview": "",
-            "diagnostic_cost": empty_money(),
-            "support_cost": empty_money(),
-            "rental_management_cost": empty_money(),
-            "global_cost": empty_money(),
-            "cofunding_text": "",
-            "cofunding": [],
-            "requested_amount_eur": None,
-            "fndollts_funded": "unknown",
-            "fndollts_applied": "unknown",
-        },
-        "duration": {"text": "", "months": None, "renewable": False},
-        "schedule": "",
-        "department_opinion": {"relevance": "", "reproducibility": None, "conditions": ""},
-        "regional_opinion": {"verdict": None, "comment": ""},
-        "unmapped": [],
-    }
+    """A canonical document with every key present and every value empty, in the form's order."""
+    document: dict = {"schema": SCHEMA}
+    for field in form.FIELDS:
+        *parents, last = field.path.split(".")
+        node = document
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = empty_money() if field.type == "money" else copy.copy(_EMPTY[field.type])
+    document["department_opinion"] = {"relevance": "", "reproducibility": None, "conditions": ""}
+    document["regional_opinion"] = {"verdict": None, "comment": ""}
+    document["unmapped"] = []
+    return document
 
 
 def get(document: dict, dotted: str) -> Any:
@@ -191,167 +152,87 @@ class _Checker:
             check(item, f"{path}[{index}]")
 
 
+def _check_field(c: _Checker, field: form.Field, value, path: str) -> None:
+    """Check one declared field's value by its type."""
+    kind = field.type
+    if kind in ("line", "text"):
+        c.text(value, path)
+    elif kind in ("count", "months"):
+        c.count(value, path)
+    elif kind == "flag":
+        c.boolean(value, path)
+    elif kind == "tri":
+        c.enum(value, path, TRI)
+    elif kind == "amount":
+        c.amount(value, path)
+    elif kind == "money":
+        c.money(value, path)
+    elif kind == "departments":
+        c.items(value, path, lambda v, p: (
+            c.fail(p, "doit être un code de département (texte)")
+            if not isinstance(v, str) or not v.strip() or len(v) > 3 else None
+        ))  # fmt: skip
+    elif kind == "organisations":
+
+        def organisation(item, item_path):
+            """Check one carrier organisation (name, kind)."""
+            if c.keys(item, item_path, ("name", "kind")):
+                c.text(item.get("name"), f"{item_path}.name")
+                c.enum(item.get("kind"), f"{item_path}.kind", KINDS)
+
+        c.items(value, path, organisation)
+    elif kind == "mobilisation":
+        c.items(value, path, lambda v, p: c.enum(v, p, MOBILISATIONS))
+        if isinstance(value, list) and len(set(map(str, value))) != len(value):
+            c.fail(path, "ne doit pas contenir de doublon")
+    elif kind == "cofunding":
+
+        def cofunding(item, item_path):
+            """Check one co-funding line (funder, amount, status)."""
+            if c.keys(item, item_path, ("funder", "amount_eur", "status")):
+                c.text(item.get("funder"), f"{item_path}.funder")
+                c.amount(item.get("amount_eur"), f"{item_path}.amount_eur")
+                c.enum(item.get("status"), f"{item_path}.status", COFUNDING_STATUSES)
+
+        c.items(value, path, cofunding)
+    else:  # pragma: no cover - a type added to the declaration must be checked here
+        raise AssertionError(f"type de champ inconnu : {kind}")
+
+
 def validate_canonical(document) -> None:
     """Raise CanonicalValidationError (a DocumentImportError and a ValueError) listing every problem.
 
-    Returns None for a document that follows "presentation-synthetique/1" exactly.
+    Returns None for a document that follows "presentation-synthetique/1" exactly: the keys and
+    types of the form's declaration (``form.FIELDS``), and the State services' opinions.
     """
     c = _Checker()
-    top = (
-        "schema",
-        "location",
-        "name",
-        "carriers",
-        "summary",
-        "target_public",
-        "housing",
-        "support",
-        "partnership",
-        "finance",
-        "duration",
-        "schedule",
-        "department_opinion",
-        "regional_opinion",
-        "unmapped",
-    )
-    if not c.keys(document, "", top):
+    shape = empty_canonical()
+    if not c.keys(document, "", tuple(shape)):
         raise CanonicalValidationError(c.problems)
-    d = document
-    if d.get("schema") != SCHEMA:
+    if document.get("schema") != SCHEMA:
         c.fail("schema", f"doit valoir « {SCHEMA} »")
-    for key in ("name", "summary", "schedule"):
-        c.text(d.get(key), key)
+    # Every object of the document has exactly the keys of the empty document.
+    objects_ok = {"": True}
+    for key, value in shape.items():
+        if isinstance(value, dict) and key != "schema":
+            objects_ok[key] = c.keys(document.get(key), key, tuple(value))
+    for field in form.FIELDS:
+        parent, _, last = field.path.rpartition(".")
+        if not objects_ok.get(parent, False):
+            continue
+        node = document[parent] if parent else document
+        _check_field(c, field, node.get(last), field.path)
 
-    location = d.get("location")
-    if c.keys(location, "location", ("text", "department_codes")):
-        c.text(location.get("text"), "location.text")
-        c.items(
-            location.get("department_codes"),
-            "location.department_codes",
-            lambda v, p: (
-                c.fail(p, "doit être un code de département (texte)")
-                if not isinstance(v, str) or not v.strip() or len(v) > 3
-                else None
-            ),
-        )
-
-    carriers = d.get("carriers")
-    if c.keys(carriers, "carriers", ("text", "organisations")):
-        c.text(carriers.get("text"), "carriers.text")
-
-        def organisation(value, path):
-            """Check one carrier organisation (name, kind)."""
-            if c.keys(value, path, ("name", "kind")):
-                c.text(value.get("name"), f"{path}.name")
-                c.enum(value.get("kind"), f"{path}.kind", KINDS)
-
-        c.items(carriers.get("organisations"), "carriers.organisations", organisation)
-
-    target = d.get("target_public")
-    if c.keys(
-        target,
-        "target_public",
-        (
-            "households",
-            "households_approximate",
-            "dalo_eligible",
-            "collective_agreements",
-            "pdalpd",
-            "characteristics",
-        ),
-    ):
-        c.count(target.get("households"), "target_public.households")
-        c.boolean(target.get("households_approximate"), "target_public.households_approximate")
-        for key in ("dalo_eligible", "collective_agreements", "pdalpd"):
-            c.enum(target.get(key), f"target_public.{key}", TRI)
-        c.text(target.get("characteristics"), "target_public.characteristics")
-
-    housing = d.get("housing")
-    if c.keys(
-        housing,
-        "housing",
-        (
-            "mobilisation",
-            "mobilisation_known",
-            "dwellings",
-            "dwellings_approximate",
-            "dwellings_text",
-            "typology",
-            "allocation",
-            "location",
-        ),
-    ):
-        c.items(housing.get("mobilisation"), "housing.mobilisation", lambda v, p: c.enum(v, p, MOBILISATIONS))
-        mobilisation = housing.get("mobilisation")
-        if isinstance(mobilisation, list) and len(set(map(str, mobilisation))) != len(mobilisation):
-            c.fail("housing.mobilisation", "ne doit pas contenir de doublon")
-        c.boolean(housing.get("mobilisation_known"), "housing.mobilisation_known")
-        c.count(housing.get("dwellings"), "housing.dwellings")
-        c.boolean(housing.get("dwellings_approximate"), "housing.dwellings_approximate")
-        for key in ("dwellings_text", "typology", "allocation", "location"):
-            c.text(housing.get(key), f"housing.{key}")
-
-    support = d.get("support")
-    support_keys = ("method", "rental_management", "adhesion", "offer", "landlord_relation", "needs_fit")
-    if c.keys(support, "support", support_keys):
-        for key in support_keys:
-            c.text(support.get(key), f"support.{key}")
-
-    partnership = d.get("partnership")
-    if c.keys(partnership, "partnership", ("partners",)):
-        c.text(partnership.get("partners"), "partnership.partners")
-
-    finance = d.get("finance")
-    if c.keys(
-        finance,
-        "finance",
-        (
-            "overview",
-            "diagnostic_cost",
-            "support_cost",
-            "rental_management_cost",
-            "global_cost",
-            "cofunding_text",
-            "cofunding",
-            "requested_amount_eur",
-            "fndollts_funded",
-            "fndollts_applied",
-        ),
-    ):
-        c.text(finance.get("overview"), "finance.overview")
-        for key in MONEY_KEYS:
-            c.money(finance.get(key.split(".")[1]), key)
-        c.text(finance.get("cofunding_text"), "finance.cofunding_text")
-
-        def cofunding(value, path):
-            """Check one co-funding line (funder, amount, status)."""
-            if c.keys(value, path, ("funder", "amount_eur", "status")):
-                c.text(value.get("funder"), f"{path}.funder")
-                c.amount(value.get("amount_eur"), f"{path}.amount_eur")
-                c.enum(value.get("status"), f"{path}.status", COFUNDING_STATUSES)
-
-        c.items(finance.get("cofunding"), "finance.cofunding", cofunding)
-        c.amount(finance.get("requested_amount_eur"), "finance.requested_amount_eur")
-        c.enum(finance.get("fndollts_funded"), "finance.fndollts_funded", TRI)
-        c.enum(finance.get("fndollts_applied"), "finance.fndollts_applied", TRI)
-
-    duration = d.get("duration")
-    if c.keys(duration, "duration", ("text", "months", "renewable")):
-        c.text(duration.get("text"), "duration.text")
-        c.count(duration.get("months"), "duration.months")
-        c.boolean(duration.get("renewable"), "duration.renewable")
-
-    opinion = d.get("department_opinion")
-    if c.keys(opinion, "department_opinion", ("relevance", "reproducibility", "conditions")):
+    if objects_ok["department_opinion"]:
+        opinion = document["department_opinion"]
         c.text(opinion.get("relevance"), "department_opinion.relevance")
         c.enum(opinion.get("reproducibility"), "department_opinion.reproducibility", REPRODUCIBILITY, True)
         c.text(opinion.get("conditions"), "department_opinion.conditions")
-
-    regional = d.get("regional_opinion")
-    if c.keys(regional, "regional_opinion", ("verdict", "comment")):
+    if objects_ok["regional_opinion"]:
+        regional = document["regional_opinion"]
         c.enum(regional.get("verdict"), "regional_opinion.verdict", VERDICTS, True)
         c.text(regional.get("comment"), "regional_opinion.comment")
 
-    c.items(d.get("unmapped"), "unmapped", lambda v, p: c.text(v, p))
+    c.items(document.get("unmapped"), "unmapped", lambda v, p: c.text(v, p))
     if c.problems:
         raise CanonicalValidationError(c.problems)

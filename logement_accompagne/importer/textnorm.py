@@ -40,7 +40,8 @@ _SPACES = str.maketrans(
         "\r": "",
     }
 )
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"})
+# Ligatures that NFKD does not open ("Œuvre", "Cœur de Loire"); case kept, for callers that need it.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"})
 
 _TOKEN_RE = re.compile(
     r"(?P<word>[^\W_]+)"  # first: most tokens are words ("FORMCHECKBOX" is told apart afterwards)
@@ -51,13 +52,28 @@ _TOKEN_RE = re.compile(
 )
 
 
+def fold(text: str) -> str:
+    """``text`` with accents removed and ligatures opened, case kept ("Cœur-Évêque" → "Coeur-Eveque").
+
+    The one text folding of the project: the form's labels and values (``unaccent``), place names
+    (``cog.normalise``) and organisation names (``organisation_name_key``) all go through it.
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def unaccent(text: str) -> str:
     """Lower-case ASCII-ish form of ``text``: accents removed, ligatures opened."""
-    if text.isascii():
-        return text.lower()
-    text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return fold(text).lower()
+
+
+def name_key(name: str) -> str:
+    """What two spellings of one organisation's name share: "Logem Loiret (OPH)" and "Logemloiret"
+    both give "logemloiret" (accents, case, spacing, punctuation and parenthesised notes ignored)."""
+    text = re.sub(r"\([^)]*\)", " ", unaccent(name))
+    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 @lru_cache(maxsize=65536)

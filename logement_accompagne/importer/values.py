@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .money import find_amounts
+from .money import find_amounts, join_split_amounts
 from .textnorm import unaccent
 
 # --- counts -----------------------------------------------------------------------------------
@@ -242,14 +242,14 @@ def _funder(text: str) -> str:
 def parse_cofunding(text: str) -> tuple[list[dict], float | int | None]:
     """Co-funding lines (funder, amount, status) and the amount asked from the call, from free text.
 
-    One line per amount. A line naming the call ("Appel à projet = 30 000 €") gives the requested
+    One line per amount; an amount cut by a line break ("12 000" / "€ (acquis)") is read as one. A line naming the call ("Appel à projet = 30 000 €") gives the requested
     amount instead of a co-funding line. A line whose funder part is only a status
     ("(demande en cours pour 2014)= 20 000€") takes its funder from the line above without amount.
     """
     lines: list[dict] = []
     requested = None
     pending = ""
-    for raw_line in text.split("\n"):
+    for raw_line in join_split_amounts(text.split("\n")):
         line = raw_line.strip()
         if not line:
             continue

@@ -51,3 +51,7 @@ class Role(models.TextChoices):
     DEPARTMENTAL_INSTRUCTOR = "departmental_instructor", "Instructeur départemental"
     REGIONAL_INSTRUCTOR = "regional_instructor", "Instructeur régional"
     COMMITTEE = "committee", "Comité national"
+    # Declared once, before the households, memberships and grants work starts on several branches.
+    ORGANISATION_ADMIN = "organisation_admin", "Administrateur de l'organisme"
+    SUPPORT_MANAGER = "support_manager", "Responsable de l'accompagnement"
+    SERVICE_HEAD = "service_head", "Chef de service de l'État"

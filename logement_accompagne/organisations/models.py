@@ -5,26 +5,21 @@ per (person, organisation, role). A State service is bound to its territory in
 the database, so scoping never depends on free text.
 """
 
-import re
-import unicodedata
-
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from logement_accompagne.importer.textnorm import name_key
 from logement_accompagne.territories.models import Department, Region
 
 from .enums import OrganisationKind, Role, StateService
 
 
 def organisation_name_key(name: str) -> str:
-    """What two spellings of one organisation's name share: "Logem Loiret (OPH)" and "Logemloiret"
-    both give "logemloiret" (accents, case, spacing, punctuation and parenthesised notes ignored)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\([^)]*\)", " ", text)
-    return re.sub(r"[^a-z0-9]+", "", text)[:255]
+    """The name's comparison key (``importer.textnorm.name_key``), cut to the column's length."""
+    return name_key(name)[:255]
 
 
 class Organisation(models.Model):

@@ -5,16 +5,13 @@ import copy
 import pytest
 from django.core.exceptions import ValidationError
 
-from logement_accompagne.dossiers.canonical import create_draft_from_canonical, export_canonical
+from logement_accompagne.dossiers.canonical import export_canonical
 from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.imports.services import create_draft_from_canonical
 from logement_accompagne.organisations.models import Organisation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-pytest.importorskip(
-    "logement_accompagne.importer.schema", reason="le schéma canonique de l'importeur est absent"
-)
 
 
 def money(amount, basis, period, text):

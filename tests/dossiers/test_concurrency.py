@@ -69,8 +69,8 @@ def test_two_concurrent_transitions_exactly_one_wins(postgres_only, cast):
 def test_two_concurrent_identical_submissions_do_one_thing(postgres_only, cast):
     dossier = cast.dossier
     outcomes = run_together(
-        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk)),
-        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk)),
+        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk), attested=True),
+        lambda: services.submit(user=cast.carrier, dossier=Dossier.objects.get(pk=dossier.pk), attested=True),
     )
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     assert Transition.objects.filter(dossier=dossier, to_status=Status.SUBMITTED).count() == 1
@@ -88,3 +88,30 @@ def test_two_concurrent_opinions_get_distinct_versions(postgres_only, cast):
     )  # fmt: skip
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert sorted(dossier.departmental_opinions.values_list("version", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.postgres
+def test_two_concurrent_decisions_on_one_call_never_exceed_its_envelope(postgres_only, cast):
+    """Each decision alone fits the envelope, both together do not: exactly one is taken."""
+    from decimal import Decimal
+
+    from tests import factories
+
+    call = factories.CallFactory(envelope_eur=Decimal("40000"), project_cap_eur=Decimal("30000"))
+    first = factories.DossierFactory(carrier=cast.landlord, call=call)
+    second = factories.DossierFactory(carrier=cast.landlord, call=call)
+    for dossier in (first, second):
+        advance(cast, Status.COMMITTEE, dossier=dossier)
+    outcomes = run_together(
+        *[
+            (lambda d=d: services.decide(user=cast.committee, dossier=Dossier.objects.get(pk=d.pk), selected=True,
+                                         amount_granted_eur=Decimal("25000")))
+            for d in (first, second)
+        ]
+    )  # fmt: skip
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, services.EnvelopeExceeded) and error.remaining == Decimal("15000")
+    assert services.granted_total(call) == Decimal("25000")
+    statuses = sorted(Dossier.objects.filter(call=call).values_list("status", flat=True))
+    assert statuses == sorted([Status.SELECTED, Status.COMMITTEE])

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from logement_accompagne.dossiers.demo import DEMO_PASSWORD, DOMAIN
 from logement_accompagne.dossiers.enums import Status
@@ -25,4 +26,6 @@ def test_demo_covers_every_state_and_is_idempotent(client):
             role=Role.DEPARTMENTAL_INSTRUCTOR, organisation__department_id=code
         ).exists()
         assert Membership.objects.filter(role=Role.CARRIER, organisation__department_id=code).count() == 2
-    assert client.login(username=f"comite@{DOMAIN}", password=DEMO_PASSWORD)
+    # Through the sign-in page (django-axes needs the request to count attempts).
+    response = client.post(reverse("login"), {"username": f"comite@{DOMAIN}", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")

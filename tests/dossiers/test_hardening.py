@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.attachments import Refused, detect, stored_name
-from logement_accompagne.dossiers.canonical import create_draft_from_canonical
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.permissions import InvalidTransition
+from logement_accompagne.imports.services import create_draft_from_canonical
 from logement_accompagne.organisations.models import Organisation
 from tests import factories
 
@@ -27,7 +27,7 @@ def test_opinions_copied_from_a_document_do_not_stand_for_the_review(cast):
     assert dossier.departmental_opinions.get().imported and dossier.regional_opinions.get().imported
     dossier.carrier_links.create(organisation=cast.landlord, role="landlord")
     dossier.departments.set(["45"])
-    services.submit(user=cast.carrier, dossier=dossier)
+    services.submit(user=cast.carrier, dossier=dossier, attested=True)
     services.start_departmental_review(user=cast.dept, dossier=dossier)
     with pytest.raises(InvalidTransition, match="avis départemental"):
         services.forward_to_region(user=cast.dept, dossier=dossier)

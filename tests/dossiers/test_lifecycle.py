@@ -34,7 +34,7 @@ def test_full_path_to_selection_is_logged_step_by_step(cast):
     assert actors == [cast.carrier.pk, cast.dept.pk, cast.dept.pk, cast.region.pk, cast.committee.pk]
     decision = dossier.committee_decisions.get()
     assert (
-        decision.amount_granted_eur == Decimal("50000") and decision.cap_eur == dossier.call.project_cap_eur
+        decision.amount_granted_eur == Decimal("25000") and decision.cap_eur == dossier.call.project_cap_eur
     )
     assert dossier.submitted_at is not None
 
@@ -59,7 +59,7 @@ def test_returned_for_completion_then_resubmitted_to_the_state_it_came_from(cast
     services.update_dossier(user=cast.carrier, dossier=dossier, expected_version=dossier.version,
                             values={"cofunding_text": "CD = 6 000 € (obtenu)"})  # fmt: skip
     dossier.refresh_from_db()
-    services.resubmit(user=cast.carrier, dossier=dossier, comment="Complété")
+    services.resubmit(user=cast.carrier, dossier=dossier, attested=True, comment="Complété")
     dossier.refresh_from_db()
     assert dossier.status == from_state and dossier.returned_from_status == ""
     assert history(dossier)[-2:] == [(from_state, Status.RETURNED), (Status.RETURNED, from_state)]
@@ -157,7 +157,7 @@ def test_only_an_open_call_accepts_submissions(cast):
     call.save()
     with pytest.raises(InvalidTransition, match="clos"):
         services.submit(user=cast.carrier, dossier=dossier)
-    with pytest.raises(InvalidTransition, match="pas ouvert"):
+    with pytest.raises(InvalidTransition, match="date de clôture"):
         services.create_dossier(user=cast.carrier, call=call, organisation=cast.landlord)
 
 
@@ -196,18 +196,18 @@ def test_granted_amount_cannot_exceed_the_cap_nor_the_envelope(cast):
     call.save()
     other = factories.DossierFactory(call=call, carrier=cast.landlord)
     cast2 = dict(cast, dossier=other)
-    from .conftest import Cast
+    from tests.lifecycle import Cast
 
-    advance(Cast(cast2), Status.SELECTED)  # grants 50 000
+    advance(Cast(cast2), Status.SELECTED)  # grants 25 000
     with pytest.raises(ValidationError, match="enveloppe"):
         services.decide(
-            user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("160000")
+            user=cast.committee, dossier=dossier, selected=True, amount_granted_eur=Decimal("180000")
         )
     dossier.refresh_from_db()
     assert (
         dossier.status == Status.COMMITTEE and not CommitteeDecision.objects.filter(dossier=dossier).exists()
     )
-    assert services.granted_total(call) == Decimal("50000")
+    assert services.granted_total(call) == Decimal("25000")
 
 
 def test_wrong_person_gets_permission_denied_and_nothing_changes(cast):

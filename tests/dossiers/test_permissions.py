@@ -27,6 +27,9 @@ MATRIX = {
     Action.REGIONAL_OPINION: (Status.REGIONAL_REVIEW, {"region"}),
     Action.FORWARD_TO_COMMITTEE: (Status.REGIONAL_REVIEW, {"region"}),
     Action.DECIDE: (Status.COMMITTEE, {"committee"}),
+    Action.REOPEN_DECISION: (Status.SELECTED, {"committee"}),
+    Action.ASSIGN: (Status.DEPARTMENTAL_REVIEW, {"dept"}),
+    Action.PRIVATE_NOTE: (Status.SUBMITTED, {"dept", "region", "committee"}),
     Action.MESSAGE: (Status.SUBMITTED, {"carrier", "dept", "region", "committee"}),
     Action.VIEW: (Status.SUBMITTED, {"carrier", "dept", "region", "committee", "admin"}),
 }
@@ -62,7 +65,13 @@ def test_only_the_level_in_charge_may_return_for_completion(cast, state, expecte
 
 
 @pytest.mark.parametrize(
-    "action", [a for a in MATRIX if a not in (Action.VIEW, Action.MESSAGE, Action.WITHDRAW)]
+    "action",
+    [
+        a
+        for a in MATRIX
+        if a
+        not in (Action.VIEW, Action.MESSAGE, Action.WITHDRAW, Action.REOPEN_DECISION, Action.PRIVATE_NOTE)
+    ],
 )
 def test_nobody_may_act_in_a_final_state(cast, action):
     dossier = advance(cast, Status.SELECTED)

@@ -4,8 +4,6 @@ import pytest
 
 from logement_accompagne.importer import parse_text
 
-pytest.importorskip("logement_accompagne.territories.cog", reason="module des territoires (cog) absent")
-
 
 def _departments(text: str):
     """Department codes and warnings read from a text form."""

@@ -18,6 +18,7 @@ FORMATS = {
     "form.docx": "docx",
     "form.odt": "odt",
     "form.pdf": "pdf",
+    "form_vector_boxes.pdf": "pdf",
     "form_really_pdf.docx": "pdf",
     "form.doc": "doc",
 }
@@ -63,7 +64,7 @@ def test_texts_keep_what_was_written(samples):
     )
     docx = _parse(samples, "form.docx").canonical
     assert docx["name"] == "Toit d'abord à Rochefort"
-    assert docx["finance"]["cofunding_text"].split("\n")[2] == "(demande en cours pour 2014)= 20 000€"
+    assert docx["finance"]["cofunding_text"].split("\n")[4] == "(demande en cours pour 2014)= 20 000€"
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,7 @@ def test_texts_keep_what_was_written(samples):
         ("form.docx", "yes", "no", ["new_supply", "existing_unadapted"], "high", "favourable"),
         ("form.odt", "yes", "no", ["new_supply", "existing_unadapted"], "high", "favourable"),
         ("form.pdf", "yes", "no", ["new_supply", "existing_unadapted"], "high", "favourable"),
+        ("form_vector_boxes.pdf", "yes", "no", ["new_supply", "existing_unadapted"], "high", "favourable"),
         ("form.doc", "yes", "no", ["new_supply", "existing_unadapted"], "high", "favourable"),
     ],
 )

@@ -211,6 +211,8 @@ def test_words_among_boxes_are_kept_in_unmapped():
         ("1.200 euros par logement", "unknown", 1200, "dwelling", "unknown"),
         ("30 k€", "unknown", 30000, "unknown", "unknown"),
         ("€ 300 par ménage", "unknown", 300, "household", "unknown"),
+        ("47 000\n€ par an pour le projet", "unknown", 47000, "project", "year"),
+        ("47\n000 € par an pour le projet", "unknown", 47000, "project", "year"),
         ("Ce coût est intégré à l'accompagnement global", "household", None, "unknown", "unknown"),
     ],
 )
@@ -325,3 +327,19 @@ def test_cofunding_lines_and_requested_amount():
         {"funder": "Ville de Dax", "amount_eur": 5000, "status": "obtained"},
     ]
     assert requested == 30000
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Région = 12 000\n€ (acquis)", [("Région", 12000, "obtained")]),
+        ("Région Nouvelle-Aquitaine 12\n000 € (acquis)", [("Région Nouvelle-Aquitaine", 12000, "obtained")]),
+        ("CAF = 5 000,50\neuros (demandé)", [("CAF", 5000.5, "requested")]),
+        ("Ville : 3\nk€ accordé", [("Ville", 3000, "obtained")]),
+        # Currency first on the next line: an amount of its own, the line above names the funder.
+        ("Fondation (demande 2014)\n€ 300", [("Fondation", 300, "requested")]),
+    ],
+)
+def test_amount_split_across_a_line_break_is_one_amount(text, lines):
+    found, _ = parse_cofunding(text)
+    assert [(line["funder"], line["amount_eur"], line["status"]) for line in found] == lines

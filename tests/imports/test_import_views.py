@@ -1,11 +1,13 @@
 """« Importer un dossier existant » through the web: upload, review, confirm."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier
-from logement_accompagne.importer.models import ImportJob
+from logement_accompagne.imports.models import ImportJob
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +103,7 @@ def test_too_large_file_is_refused_before_reading(client, carrier, settings):
 def test_large_files_are_parsed_in_the_background_with_progress(
     client, carrier, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from logement_accompagne.importer import jobs
+    from logement_accompagne.imports import jobs
 
     monkeypatch.setattr(jobs, "INLINE_LIMIT_BYTES", 10)
     client.force_login(carrier)
@@ -167,3 +169,52 @@ def test_confirming_rechecks_membership_and_that_the_call_is_open(client, carrie
     refused = client.post(response.url, _confirm_data(page))
     assert "ne portez plus" in refused.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_the_review_uses_the_paper_forms_labels_in_its_order(client, carrier):
+    from logement_accompagne.importer import form
+
+    client.force_login(carrier)
+    response = upload(client, FORM_TEXT.encode("utf-8"))
+    html = client.get(response.url).content.decode().replace("&#x27;", "'")
+    labels = [
+        field.label for field in form.FIELDS if field.type not in ("money", "cofunding", "organisations")
+    ]
+    places = [
+        (m.start() if (m := re.search(rf">\s*{re.escape(label)}\s*<", html)) else -1) for label in labels
+    ]
+    assert -1 not in places, [label for label, place in zip(labels, places, strict=True) if place == -1]
+    assert places == sorted(places)  # as on the paper form, section after section
+    titles = [html.find(f">{section.title}</th>") for section in form.SECTIONS]
+    assert -1 not in titles and titles == sorted(titles)
+    # Model wording the form does not print never reaches the page.
+    assert "Nombre de logements (tel qu'écrit)" not in html and "durée (mois)" not in html.lower()
+
+
+OCR_FLAG = "lu par reconnaissance de caractères"
+
+
+def test_values_of_a_scanned_form_are_flagged_on_the_review_page(client, carrier):
+    """A scanned page (written by the sample script: rasterised, rotated, blurred) is read through OCR
+    and every value read from it carries the flag; a text document carries none."""
+    from logement_accompagne.importer.extract import ocr
+    from tests.importer.conftest import load_samples_module
+
+    if ocr.unavailable_reason() is not None:
+        pytest.skip(f"reconnaissance de caractères indisponible ({ocr.unavailable_reason()})")
+    samples = load_samples_module()
+    client.force_login(carrier)
+    plain = client.get(upload(client, FORM_TEXT.encode("utf-8")).url).content.decode()
+    assert OCR_FLAG not in plain
+    scan = samples.scanned_pdf(samples.form_pdf(boxes="vector"), pages=1)
+    response = upload(client, scan, name="presentation-scannee.pdf")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    rows = {row["field"].name: row for row in page.context["rows"]}
+    assert rows["name"]["ocr"] and rows["target_public.dalo_eligible"]["ocr"]
+    assert not rows["schedule"]["ocr"]  # on the second page, not scanned here: nothing read
+    assert html.count(f">{OCR_FLAG}</p>") == sum(row["ocr"] for row in rows.values())  # one badge per value
+    assert page.context["form"]["name"].value() == "Toit d'abord à Rochefort"
+    assert page.context["form"]["target_public.dalo_eligible"].value() == "yes"
+    assert "lue(s) par reconnaissance de caractères" in html  # the warning atop the page

@@ -21,6 +21,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from tests import factories
@@ -66,6 +67,9 @@ class Case:
     data: Callable = lambda cast, dossier: {}
     before: Callable = lambda cast, dossier: None  # while the dossier is still a draft
     after: Callable = lambda cast, dossier: None  # once it has reached `state`
+    # For a POST: what an allowed request did, asserted on the database (see `did`). A refused one
+    # must leave the database as it was, which every POST case checks.
+    effect: Callable | None = None
     notes: str = field(default="")
 
 
@@ -94,7 +98,7 @@ def regional_opinion(cast, dossier):
 
 
 def import_job(cast, dossier):
-    from logement_accompagne.importer.models import ImportJob
+    from logement_accompagne.imports.models import ImportJob
 
     job = ImportJob.objects.create(
         uploaded_by=cast.carrier, organisation=cast.landlord, call=dossier.call, original_name="projet.txt",
@@ -113,16 +117,98 @@ def partner(cast, dossier):
     return {"organisation": association.pk}
 
 
+# --- what a POST did, read back from the database -------------------------------------------
+
+
+def confirmed(cast, dossier):
+    """A confirmation page's form, sent (an empty POST would only show the page again)."""
+    return {"comment": "Confirmé", "attested": "on"}
+
+
+def nothing(cast, dossier, actor):
+    """The action writes nothing of the programme's data (only journals and sessions)."""
+
+
+def status_is(status):
+    def check(cast, dossier, actor):
+        dossier.refresh_from_db()
+        assert dossier.status == status, (dossier.status, status)
+
+    return check
+
+
+def did(check):
+    """An effect written as a condition on (cast, dossier, actor)."""
+
+    def effect(cast, dossier, actor):
+        dossier.refresh_from_db()
+        assert check(cast, dossier, actor)
+
+    return effect
+
+
+# Written on every request by the framework or kept as journals: a refused request may touch them.
+JOURNALS = {
+    "sessions",
+    "axes",
+    "audit",
+    "admin",
+    "contenttypes",
+    "django_tasks_database",
+    "territories",
+    "www",
+}
+
+
+def database_state() -> dict:
+    """Every row of the programme's tables, to compare before and after a request."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.app_label not in JOURNALS
+    }
+
+
+def build_open_data():
+    from logement_accompagne.reporting import opendata
+
+    opendata.build()
+
+
+def own_export(cast, dossier):
+    from logement_accompagne.reporting.models import Export
+
+    return {
+        "reference": Export.objects.create(
+            requested_by=cast.carrier, format="csv", columns=["name"]
+        ).reference
+    }
+
+
 CARRIER = {"carrier"}
+NOT_NATIONAL = ["carrier", "carrier_other", "dept", "dept_other", "region", "region_other", "admin"]
+
+
+def call_kwargs(cast, dossier):
+    return {"slug": dossier.call.slug}
+
+
+def call_data(cast, dossier):
+    return {"title": "Appel 2027", "year": "2027", "opens_on": "2027-01-01", "closes_on": "2027-03-31",
+            "envelope_eur": "1000000", "project_cap_eur": "100000", "min_duration_months": "12",
+            "max_duration_months": "36", "national_target": "1000", "required_documents": "Statuts"}  # fmt: skip
+
 
 MATRIX: dict[str, list[Case]] = {
     # Access
     "home": [Case(logged_in())],
     "login": [Case(everyone())],
-    "logout": [Case(everyone("redirect"), method="post")],
+    "logout": [Case(everyone("redirect"), method="post", effect=nothing)],
     "password_reset": [
         Case(everyone()),
-        Case(everyone(), method="post", data=lambda c, d: {"email": "x@y.fr"}),
+        Case(everyone(), method="post", data=lambda c, d: {"email": "x@y.fr"}, effect=nothing),
     ],
     "password_reset_done": [Case(everyone())],
     "password_reset_confirm": [Case(everyone(), kwargs=lambda c, d: {"uidb64": "MQ", "token": "jeton-faux"})],
@@ -170,20 +256,39 @@ MATRIX: dict[str, list[Case]] = {
             kwargs=with_slug,
             method="post",
             data=section_data,
+            effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
         ),
         Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
     ],
     "dossiers:submit": [
         Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT),
-        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post"),
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            method="post",
+            data=confirmed,
+            effect=status_is(Status.SUBMITTED),
+        ),
     ],
     "dossiers:resubmit": [
         Case(on_dossier(CARRIER), state=Status.RETURNED),
-        Case(on_dossier(CARRIER), state=Status.RETURNED, method="post"),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.RETURNED,
+            method="post",
+            data=confirmed,
+            effect=did(lambda c, d, a: d.status == Status.DEPARTMENTAL_REVIEW and not d.returned_from_status),
+        ),
     ],
     "dossiers:withdraw": [
         Case(on_dossier(CARRIER), state=Status.SUBMITTED),
-        Case(on_dossier(CARRIER), state=Status.SUBMITTED, method="post"),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.SUBMITTED,
+            method="post",
+            data=confirmed,
+            effect=status_is(Status.WITHDRAWN),
+        ),
     ],
     "dossiers:messages": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
@@ -192,6 +297,7 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.SUBMITTED,
             method="post",
             data=lambda c, d: {"body": "Bonjour"},
+            effect=did(lambda c, d, a: d.messages.filter(author=c[a], body="Bonjour").count() == 1),
         ),
     ],
     "dossiers:attachments": [
@@ -201,6 +307,7 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.DRAFT,
             method="post",
             data=lambda c, d: {"file": SimpleUploadedFile("note.pdf", PDF)},
+            effect=did(lambda c, d, a: d.attachments.filter(original_name="note.pdf").count() == 1),
         ),  # fmt: skip
     ],
     "dossiers:attachment": [
@@ -208,11 +315,26 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "dossiers:carriers": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
-        Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT, method="post", data=partner),
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            method="post",
+            data=partner,
+            effect=did(
+                lambda c, d, a: d.carrier_links.filter(organisation__name="Association partenaire").exists()
+            ),
+        ),
     ],
     # Instructors
     "review:queue": [Case(logged_in(carrier=403, carrier_other=403))],
-    "review:start": [Case(on_dossier({"dept"}), state=Status.SUBMITTED, method="post")],
+    "review:start": [
+        Case(
+            on_dossier({"dept"}),
+            state=Status.SUBMITTED,
+            method="post",
+            effect=status_is(Status.DEPARTMENTAL_REVIEW),
+        )
+    ],
     "review:departmental_opinion": [
         Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
         Case(
@@ -220,11 +342,21 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.DEPARTMENTAL_REVIEW,
             method="post",
             data=lambda c, d: {"relevance": "Pertinent", "reproducibility": "high"},
+            effect=did(
+                lambda c, d, a: (
+                    d.departmental_opinions.filter(author=c[a], relevance="Pertinent").exists()
+                    and d.status == Status.DEPARTMENTAL_REVIEW
+                )
+            ),
         ),  # fmt: skip
     ],
     "review:forward_to_region": [
         Case(
-            on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW, method="post", after=departmental_opinion
+            on_dossier({"dept"}),
+            state=Status.DEPARTMENTAL_REVIEW,
+            method="post",
+            after=departmental_opinion,
+            effect=status_is(Status.REGIONAL_REVIEW),
         ),
     ],
     "review:regional_opinion": [
@@ -234,10 +366,19 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.REGIONAL_REVIEW,
             method="post",
             data=lambda c, d: {"verdict": "favourable"},
+            effect=did(
+                lambda c, d, a: d.regional_opinions.filter(author=c[a], verdict="favourable").exists()
+            ),
         ),  # fmt: skip
     ],
     "review:forward_to_committee": [
-        Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW, method="post", after=regional_opinion),
+        Case(
+            on_dossier({"region"}),
+            state=Status.REGIONAL_REVIEW,
+            method="post",
+            after=regional_opinion,
+            effect=status_is(Status.COMMITTEE),
+        ),
     ],
     "review:return_for_completion": [
         Case(on_dossier({"dept"}), state=Status.DEPARTMENTAL_REVIEW),
@@ -246,6 +387,7 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.DEPARTMENTAL_REVIEW,
             method="post",
             data=lambda c, d: {"message": "Compléter"},
+            effect=status_is(Status.RETURNED),
         ),  # fmt: skip
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
     ],
@@ -266,9 +408,120 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.COMMITTEE,
             method="post",
             data=lambda c, d: {"selected": "yes", "amount_granted_eur": "1000"},
+            effect=did(
+                lambda c, d, a: (
+                    d.status == Status.SELECTED
+                    and d.committee_decisions.get().amount_granted_eur == Decimal("1000")
+                )
+            ),
         ),  # fmt: skip
     ],
+    # The national level manages the calls
+    "calls:list": [Case(logged_in(**dict.fromkeys(NOT_NATIONAL, 403)))],
+    "calls:create": [
+        Case(logged_in(**dict.fromkeys(NOT_NATIONAL, 403))),
+        Case(
+            logged_in(**dict.fromkeys(NOT_NATIONAL, 403)),
+            method="post",
+            data=call_data,
+            effect=did(lambda c, d, a: Call.objects.filter(title="Appel 2027", year=2027).count() == 1),
+        ),
+    ],
+    "calls:edit": [
+        Case(logged_in(**dict.fromkeys(NOT_NATIONAL, 403)), kwargs=call_kwargs),
+        Case(
+            logged_in(**dict.fromkeys(NOT_NATIONAL, 403)),
+            kwargs=call_kwargs,
+            method="post",
+            data=call_data,
+            effect=did(lambda c, d, a: Call.objects.get(pk=d.call_id).title == "Appel 2027"),
+        ),
+    ],
+    "committee:reopen": [
+        Case(on_dossier({"committee"}), state=Status.SELECTED),
+        Case(
+            on_dossier({"committee"}),
+            state=Status.NOT_SELECTED,
+            method="post",
+            data=lambda c, d: {"reason": "Erreur de montant"},
+            effect=status_is(Status.COMMITTEE),
+        ),  # fmt: skip
+    ],
+    # Steering dashboards (reporting): each level sees only its territory.
+    "reporting:home": [Case(logged_in(carrier=403, carrier_other=403))],
+    "reporting:export": [
+        Case(logged_in()),
+        Case(logged_in(), data=lambda c, d: {"format": "csv", "columns": ["name", "status"]}),
+    ],
+    "reporting:export_status": [
+        Case(
+            {**everyone(404), "anonymous": "login", "carrier": "ok"},
+            kwargs=own_export,
+            notes="an export is private to the person who asked for it",
+        ),  # fmt: skip
+    ],
+    "reporting:export_download": [
+        Case({**everyone(404), "anonymous": "login", "carrier": "ok"}, kwargs=own_export),
+    ],
+    "reporting:dossier_json": [Case(on_dossier(VIEWERS), state=Status.SUBMITTED)],
+    # Public pages (steering): open data.
+    "opendata:index": [Case(everyone())],
+    "opendata:file": [
+        Case(
+            everyone(),
+            state=Status.SELECTED,
+            after=lambda c, d: build_open_data(),
+            kwargs=lambda c, d: {"name": "chiffres-regions.csv"},
+        ),  # fmt: skip
+    ],
+    "reporting:map": [
+        Case(
+            {
+                **everyone(403),
+                "anonymous": "login",
+                "region": "ok",
+                "region_other": "ok",
+                "committee": "ok",
+                "admin": "ok",
+            }
+        ),  # fmt: skip
+        Case(
+            {**everyone(403), "anonymous": "login", "region": "ok", "committee": "ok", "admin": "ok"},
+            kwargs=lambda c, d: {},
+            data=lambda c, d: {"region": "24", "indicateur": "granted"},
+        ),
+    ],
+    "reporting:national": [Case({**everyone(403), "anonymous": "login", "committee": "ok", "admin": "ok"})],
+    "reporting:region": [
+        Case(
+            {**everyone(403), "anonymous": "login", "region": "ok", "committee": "ok", "admin": "ok"},
+            kwargs=lambda c, d: {"code": "24"},
+        )
+    ],
+    "reporting:department": [
+        Case(
+            {
+                **everyone(403),
+                "anonymous": "login",
+                "dept": "ok",
+                "region": "ok",
+                "committee": "ok",
+                "admin": "ok",
+            },
+            kwargs=lambda c, d: {"code": "45"},
+        )
+    ],
 }
+
+
+# Households (issue #10): declared with the support workers in test_households_access.py.
+def _households_matrix():
+    from .test_households_access import _shared_matrix
+
+    return _shared_matrix()
+
+
+MATRIX.update(_households_matrix())
 
 
 def site_url_names() -> list[str]:
@@ -329,9 +582,17 @@ def test_access(client, cast, name, index, actor):
     url = reverse(name, kwargs=kwargs)
     if actor != "anonymous":
         client.force_login(cast[actor])
-    response = getattr(client, case.method)(url, case.data(cast, dossier))
+    data = case.data(cast, dossier)
+    before = database_state() if case.method == "post" else None
+    response = getattr(client, case.method)(url, data)
     expected = case.expect[actor]
     login_url = reverse("login")
+    if case.method == "post":
+        if expected in ("ok", "redirect"):
+            assert case.effect is not None, f"{name} : déclarez ce que fait ce POST autorisé (effect=...)"
+            case.effect(cast, dossier, actor)
+        else:
+            assert database_state() == before, f"{name} refusé à {actor} a pourtant modifié la base"
     if expected == "ok":
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:

@@ -1,12 +1,14 @@
 """Carriers: create a dossier, fill it section by section, submit, follow, withdraw, resubmit."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import CostKind, Status
 from logement_accompagne.dossiers.models import Dossier, Transition
 from logement_accompagne.dossiers.sections import SECTIONS
@@ -265,21 +267,27 @@ def test_submit_asks_for_confirmation_then_files_the_dossier(
     url = reverse("dossiers:submit", args=[cast.dossier.reference])
     page = client.get(url)
     assert "Déposer le dossier" in page.content.decode() and "data-once" in page.content.decode()
+    refused = client.post(url, {"comment": ""})
+    assert "Cochez l&#x27;attestation sur l&#x27;honneur" in refused.content.decode()
+    cast.dossier.refresh_from_db()
+    assert cast.dossier.status == Status.DRAFT
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"comment": ""})
+        response = client.post(url, {"comment": "", "attested": "on"})
     assert response["Location"] == reverse("dossiers:detail", args=[cast.dossier.reference])
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.SUBMITTED
     # The departmental instructor is told by e-mail.
     assert [message.to for message in mailoutbox] == [[cast.dept.email]]
     assert "Déposé" in mailoutbox[0].subject
+    filing = cast.dossier.submissions.get()
+    assert filing.attested_by == cast.carrier and filing.number == 1 and "honneur" in filing.attestation_text
 
 
 def test_a_double_submit_does_one_thing(login, cast):
     client = login(cast.carrier)
     url = reverse("dossiers:submit", args=[cast.dossier.reference])
-    client.post(url, {"comment": ""})
-    second = client.post(url, {"comment": ""}, follow=True)
+    client.post(url, {"comment": "", "attested": "on"})
+    second = client.post(url, {"comment": "", "attested": "on"}, follow=True)
     assert second.status_code == 200
     assert "Ce dossier a déjà été déposé" in second.content.decode()
     assert Transition.objects.filter(dossier=cast.dossier, to_status=Status.SUBMITTED).count() == 1
@@ -291,8 +299,8 @@ def test_an_incomplete_dossier_cannot_be_submitted(login, cast):
     client = login(cast.carrier)
     url = reverse("dossiers:submit", args=[cast.dossier.reference])
     html = client.get(url).content.decode()
-    assert "Le dossier est incomplet" in html
-    response = client.post(url, {"comment": ""})
+    assert "Le dossier ne peut pas encore être déposé" in html and "Il manque" in html
+    response = client.post(url, {"comment": "", "attested": "on"})
     assert response.status_code == 200
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.DRAFT
@@ -314,7 +322,9 @@ def test_returned_dossier_shows_the_request_and_can_be_resubmitted(login, cast):
     data = current_form_data(client, cast.dossier, "financement")
     data["finance_overview"] = "Budget complété."
     assert client.post(section_url(cast.dossier, "financement"), data).status_code == 302
-    response = client.post(reverse("dossiers:resubmit", args=[cast.dossier.reference]), {"comment": "Voilà"})
+    response = client.post(
+        reverse("dossiers:resubmit", args=[cast.dossier.reference]), {"comment": "Voilà", "attested": "on"}
+    )
     assert response.status_code == 302
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.DEPARTMENTAL_REVIEW
@@ -335,14 +345,19 @@ def test_withdraw_with_confirmation(login, cast):
 
 
 def test_carrier_list_is_paginated_and_only_shows_own_dossiers(login, cast):
-    factories.DossierFactory(carrier=cast.other_organisation, name="Dossier des autres")
+    factories.DossierFactory(carrier=cast.other_landlord, name="Dossier des autres")
     html = login(cast.carrier).get(reverse("dossiers:list")).content.decode()
     assert "Bail glissant Orléans" in html
     assert "Dossier des autres" not in html
 
 
-def test_carrier_sees_the_decision_but_not_internal_opinions(login, cast):
-    advance(cast, Status.SELECTED)
-    html = login(cast.carrier).get(reverse("dossiers:detail", args=[cast.dossier.reference])).content.decode()
-    assert "projet retenu" in html and "50\u202f000\u00a0€" in html
-    assert "Avis des services instructeurs" not in html
+def test_carrier_sees_the_opinions_only_once_the_committee_has_decided(login, cast):
+    advance(cast, Status.COMMITTEE)
+    url = reverse("dossiers:detail", args=[cast.dossier.reference])
+    assert "Avis des services instructeurs" not in login(cast.carrier).get(url).content.decode()
+    advance(cast, Status.SELECTED, dossier=factories.DossierFactory(carrier=cast.landlord))
+    services.decide(user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("25000"),
+                    conditions="Bilan à six mois")  # fmt: skip
+    html = login(cast.carrier).get(url).content.decode()
+    assert "projet retenu" in html and "25\u202f000\u00a0€" in html and "Bilan à six mois" in html
+    assert "Avis des services instructeurs" in html and "Projet pertinent" in html

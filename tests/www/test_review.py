@@ -50,7 +50,7 @@ def test_queue_filters_by_state_call_and_department(login, cast):
     by_state = client.get(reverse("review:queue"), {"status": Status.DEPARTMENTAL_REVIEW}).context["page_obj"]
     assert [dossier.pk for dossier in by_state] == [cast.dossier.pk]
     by_call = client.get(reverse("review:queue"), {"call": other_call.pk}).context["page_obj"]
-    assert len(by_call) == 1 and by_call[0].call == other_call
+    assert len(by_call) == 1 and by_call[0].call_id == other_call.pk
     by_department = client.get(reverse("review:queue"), {"department": "18"}).context["page_obj"]
     assert len(by_department) == 1
     # The counts follow the call/department filters, not the state filter.
@@ -96,9 +96,10 @@ def test_instructor_dossier_page_has_summary_attachments_history_and_actions(log
 
 
 def test_financial_incoherence_is_flagged(login, cast):
-    cast.dossier.requested_amount_eur = 900000
-    cast.dossier.save()
     advance(cast, Status.SUBMITTED)
+    # The call's cap lowered after the filing: the instructor still sees the request above it.
+    cast.dossier.call.project_cap_eur = 20000
+    cast.dossier.call.save()
     html = login(cast.dept).get(detail(cast.dossier)).content.decode()
     assert "dépasse le plafond de l&#x27;appel" in html
     assert "À vérifier" in html
@@ -194,3 +195,15 @@ def test_opinion_form_on_a_dossier_in_the_wrong_state_explains(login, cast):
         reverse("review:departmental_opinion", args=[cast.dossier.reference]), follow=True
     )
     assert "Impossible pour l&#x27;instant" in response.content.decode()
+
+
+def test_a_refused_form_says_so_in_a_summary_at_the_top(cast, login):
+    dossier = advance(cast, Status.DEPARTMENTAL_REVIEW)
+    response = login(cast.dept).post(
+        reverse("review:departmental_opinion", args=[dossier.reference]), {"conditions": "Aucune"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = html.index("Le formulaire contient")
+    assert summary < html.index('name="relevance"')
+    assert 'href="#id_relevance"' in html

@@ -17,6 +17,8 @@ class Extraction:
     blocks: list[str]
     warnings: list[str] = field(default_factory=list)
     detail: str = ""  # e.g. the text encoding used
+    # Indexes of the blocks read by OCR (scanned pages): the values read from them are flagged.
+    ocr_blocks: frozenset[int] = frozenset()
 
 
 def extract_blocks(data: bytes, fmt: str, archive=None) -> Extraction:

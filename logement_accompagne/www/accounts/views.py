@@ -1,15 +1,18 @@
 """Sign in, sign out, password reset, and the home page of each role."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from logement_accompagne.audit.services import register_password_reset_request
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.selectors import scope_of
 
+from ..security import request_ip
 from .forms import LoginForm, NewPasswordForm, ResetRequestForm
 
 
@@ -24,6 +27,16 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once an address has failed too often from one client: a French page, 429."""
+    context = {
+        "title": "Connexion temporairement bloquée",
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "www/accounts/locked_out.html", context, status=429)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "www/accounts/password_reset.html"
     form_class = ResetRequestForm
@@ -31,6 +44,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "www/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     extra_context = {"title": "Mot de passe oublié"}
+
+    def form_valid(self, form):
+        allowed = register_password_reset_request(
+            email=form.cleaned_data["email"], ip_address=request_ip(self.request)
+        )
+        if not allowed:
+            form.add_error(
+                None,
+                "Trop de demandes de réinitialisation pour cette adresse ou depuis ce poste : "
+                "aucun e-mail n'a été envoyé. Réessayez dans une heure.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

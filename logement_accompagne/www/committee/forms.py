@@ -23,14 +23,40 @@ class DecisionForm(DsfrForm):
         decimal_places=2,
     )
     conditions = forms.CharField(
-        label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+        label="Conditions (projet retenu)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+    )
+    above_request_confirmed = forms.BooleanField(
+        label="Je confirme accorder un montant supérieur au montant demandé par les porteurs",
+        required=False,
+    )
+    above_request_reason = forms.CharField(
+        label="Motif du montant supérieur à la demande",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="Obligatoire seulement si le montant accordé dépasse le montant demandé.",
+    )
+    refusal_reason = forms.CharField(
+        label="Motif du refus (projet non retenu)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text="Obligatoire si le projet n'est pas retenu ; il est communiqué aux porteurs.",
     )
 
-    def __init__(self, *args, cap, remaining, **kwargs):
+    def __init__(self, *args, cap, remaining, requested=None, **kwargs):
         super().__init__(*args, **kwargs)
+        requested_text = (
+            f" ; montant demandé : {requested:,.0f} €".replace(",", "\u202f") if requested is not None else ""
+        )
         self.fields["amount_granted_eur"].help_text = (
             f"Obligatoire si le projet est retenu. Plafond par projet : {cap:,.0f} € ; "
-            f"reste de l'enveloppe : {remaining:,.0f} €.".replace(",", "\u202f")
+            f"reste de l'enveloppe : {remaining:,.0f} €".replace(",", "\u202f")
+            + requested_text
+            + "."
         )
 
     def clean(self):
@@ -38,8 +64,25 @@ class DecisionForm(DsfrForm):
         if data.get("selected") is True and not data.get("amount_granted_eur"):
             self.add_error("amount_granted_eur", "Indiquez le montant accordé au projet retenu.")
         if data.get("selected") is False:
-            data["amount_granted_eur"] = None
+            if data.get("amount_granted_eur"):
+                self.add_error(
+                    "amount_granted_eur",
+                    "Un projet non retenu ne reçoit pas de financement : effacez le montant "
+                    "ou choisissez « Projet retenu ».",
+                )
+            if not (data.get("refusal_reason") or "").strip():
+                self.add_error("refusal_reason", "Donnez le motif du refus.")
         return data
+
+
+class ReopenForm(DsfrForm):
+    reason = forms.CharField(
+        label="Pourquoi corriger la décision ?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Le motif est inscrit à l'historique du dossier. La décision actuelle reste lisible ; "
+        "la nouvelle sera une nouvelle version.",
+    )
 
 
 class CallFilterForm(DsfrForm):

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("<uuid:reference>/decision/", views.decide, name="decide"),
+    path("<uuid:reference>/decision/corriger/", views.reopen, name="reopen"),
 ]

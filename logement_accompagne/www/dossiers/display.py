@@ -4,11 +4,10 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from logement_accompagne.dossiers.checks import ATTACHMENTS
 from logement_accompagne.dossiers.enums import Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import SECTIONS, Section
-
-from .forms import MOBILISATION_FIELDS, label_of
 
 # Where the completeness panel sends the person for each missing field.
 ANCHORS = {"mobilisation_new_supply": "id_mobilisation_0", "finance_overview": "lignes-de-cout"}
@@ -38,23 +37,24 @@ def _value(dossier: Dossier, name: str) -> tuple[str, bool]:
 
 
 def section_rows(dossier: Dossier, section: Section) -> list[Row]:
+    """The section's fields as the form declares them, in its order (cost lines are shown apart)."""
     rows = []
-    if section.slug == "localisation":
-        names = ", ".join(str(department) for department in dossier.departments.all())
-        rows.append(Row(label_of("departments"), names or "Non renseigné"))
-        carriers = ", ".join(str(link.organisation) for link in dossier.carrier_links.all())
-        rows.append(Row("Organisations porteuses sur la plateforme", carriers or "Aucune"))
-    if section.slug == "logements":
-        chosen = [Mobilisation(key).label for key in dossier.mobilisation]
-        text = ", ".join(chosen) if chosen else "Aucune modalité cochée"
-        if not dossier.mobilisation_known:
-            text = "Non connue (le document d'origine a perdu l'état des cases)"
-        rows.append(Row(label_of("mobilisation"), text))
-    for name in section.fields:
-        if name in MOBILISATION_FIELDS:
-            continue
-        value, multiline = _value(dossier, name)
-        rows.append(Row(label_of(name), value, multiline))
+    for item in section.shown:
+        if item.type == "departments":
+            names = ", ".join(str(department) for department in dossier.departments.all())
+            rows.append(Row(item.label, names or "Non renseigné"))
+        elif item.type == "mobilisation":
+            chosen = [Mobilisation(key).label for key in dossier.mobilisation]
+            text = ", ".join(chosen) if chosen else "Aucune modalité cochée"
+            if not dossier.mobilisation_known:
+                text = "Non connue (le document d'origine a perdu l'état des cases)"
+            rows.append(Row(item.label, text))
+        elif item.is_column:
+            value, multiline = _value(dossier, item.name)
+            rows.append(Row(item.label, value, multiline))
+        if item.name == "carriers_text":
+            carriers = ", ".join(str(link.organisation) for link in dossier.carrier_links.all())
+            rows.append(Row("Organisations porteuses sur la plateforme", carriers or "Aucune"))
     return rows
 
 
@@ -69,13 +69,20 @@ def dossier_sections(dossier: Dossier) -> list[dict]:
     ]
 
 
+def _missing_url(dossier: Dossier, item) -> str:
+    if item.section == ATTACHMENTS:
+        return reverse("dossiers:attachments", args=[dossier.reference]) + "#ajouter"
+    return (
+        reverse("dossiers:edit_section", args=[dossier.reference, item.section])
+        + "#"
+        + ANCHORS.get(item.field, f"id_{item.field}")
+    )
+
+
 def missing_links(dossier: Dossier, missing) -> list[dict]:
+    """Missing fields first, then the call's rules not respected (the template groups them)."""
+    ordered = sorted(missing, key=lambda item: bool(item.rule))
     return [
-        {
-            "label": item.label,
-            "url": reverse("dossiers:edit_section", args=[dossier.reference, item.section])
-            + "#"
-            + ANCHORS.get(item.field, f"id_{item.field}"),
-        }
-        for item in missing
+        {"label": item.label, "url": _missing_url(dossier, item), "is_rule": bool(item.rule)}
+        for item in ordered
     ]

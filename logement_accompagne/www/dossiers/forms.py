@@ -6,8 +6,6 @@ the view hands their values to `services.update_dossier`, which is the only
 writer. Every section form carries the dossier version it was opened on.
 """
 
-import hashlib
-import json
 from decimal import Decimal
 
 from django import forms
@@ -19,111 +17,15 @@ from logement_accompagne.dossiers import attachments as uploads
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import Section
+from logement_accompagne.dossiers.sections import fingerprint as section_fingerprint
+from logement_accompagne.importer import form as paper_form
 from logement_accompagne.organisations.models import Organisation
 from logement_accompagne.organisations.selectors import organisations_able_to_carry
 from logement_accompagne.territories.models import Department
 from logement_accompagne.www.forms import DsfrForm, DsfrFormSet, InlineRadioSelect
 
-# Labels and hints as printed on the paper form (the model's verbose names are shorter).
-LABELS = {
-    "name": ("Nom du projet", ""),
-    "location_text": ("Localisation du projet", "Commune(s), quartier(s), département."),
-    "carriers_text": (
-        "Statut et nom du ou des porteur(s) du projet",
-        "Par exemple : OPH de …, association …",
-    ),
-    "summary": ("Descriptif sommaire du projet et objectifs poursuivis", ""),
-    "households": ("Nombre de ménages accompagnés", "Un nombre entier."),
-    "households_approximate": ("Ce nombre de ménages est une estimation", ""),
-    "dalo_eligible": ("Ménages éligibles au DALO", ""),
-    "collective_agreements": ("Ménages relevant des accords collectifs", ""),
-    "pdalpd": ("Ménages relevant globalement des publics cibles du PDALPD", ""),
-    "target_characteristics": (
-        "Caractéristiques des publics cibles",
-        "Typologie des ménages, problématiques rencontrées, ressources.",
-    ),
-    "dwellings": ("Nombre de logements", "Un nombre entier."),
-    "dwellings_approximate": ("Ce nombre de logements est une estimation", ""),
-    "dwellings_text": (
-        "Précisions sur le nombre de logements",
-        "Par exemple « selon les besoins », ou la raison pour laquelle aucune modalité n'est cochée.",
-    ),
-    "housing_typology": ("Typologie des logements", ""),
-    "housing_allocation": ("Modalités de réservation et d'attribution des logements", ""),
-    "housing_location": ("Localisation de l'offre de logements accompagnés", ""),
-    "support_method": (
-        "Méthodologie de réalisation de l'accompagnement",
-        "Étendue de l'accompagnement, méthodes (l'aller vers…), durée et adaptabilité.",
-    ),
-    "support_rental_management": (
-        "Complémentarité avec la gestion locative",
-        "Type de gestion locative : classique ou adaptée.",
-    ),
-    "support_adhesion": ("Démarche mise en place pour favoriser l'adhésion du ménage", ""),
-    "support_offer": ("Modalités de mobilisation de l'offre d'accompagnement existante ou nouvelle", ""),
-    "support_landlord_relation": ("Structuration de la relation bailleur / accompagnateur", ""),
-    "support_needs_fit": (
-        "Adéquation du projet aux besoins spécifiques des publics ciblés par le projet",
-        "",
-    ),
-    "partners": (
-        "Partenaires mobilisés",
-        "Exemples : collectivités territoriales, SIAO, associations, coordination entre les organismes…",
-    ),
-    "finance_overview": (
-        "Montage financier",
-        "Description synthétique du plan de financement et de sa solidité financière.",
-    ),
-    "cofunding_text": (
-        "Cofinancements apportés (présentation)",
-        "Apports du conseil départemental, des collectivités territoriales, EPCI et de l'État.",
-    ),
-    "requested_amount_eur": ("Montant demandé à l'appel à projets (en euros)", ""),
-    "fndollts_funded": ("Projet bénéficiant d'un financement à l'investissement du FNDOLLTS", ""),
-    "fndollts_applied": ("Projet ayant candidaté à un appel à projets FNDOLLTS en cours", ""),
-    "duration_text": (
-        "Inscription de la démarche dans la durée",
-        "Les engagements du porteur portent sur une durée de…",
-    ),
-    "duration_months": ("Durée des engagements, en mois", ""),
-    "duration_renewable": ("Engagement renouvelable", ""),
-    "schedule": ("Échéancier de la mise en œuvre du projet", "Étapes et dates prévues."),
-    "departments": (
-        "Département(s) du projet",
-        "Le dossier est instruit par le service de l'État de ce ou ces départements. "
-        "Pour en choisir plusieurs, maintenez la touche Ctrl (ou Cmd) enfoncée.",
-    ),
-    "mobilisation": ("Modalités de mobilisation des logements", "Cochez toutes les modalités prévues."),
-}
-MOBILISATION_FIELDS = tuple(f"mobilisation_{key}" for key in Mobilisation.values)
-TRI_FIELDS = ("dalo_eligible", "collective_agreements", "pdalpd", "fndollts_funded", "fndollts_applied")
+TRI_FIELDS = tuple(field.name for field in paper_form.FIELDS if field.type == "tri")
 TEXTAREA_ROWS = {"summary": 6, "support_method": 6, "finance_overview": 5}
-
-
-def section_fingerprint(dossier: Dossier, section: Section) -> str:
-    """A digest of what one section of the dossier holds.
-
-    The dossier's version changes whenever anything is saved; the fingerprint
-    tells whether *this section* changed, so that two people filling different
-    sections do not block each other while two people on the same section do.
-    """
-    state = {name: getattr(dossier, name) for name in section.fields}
-    if section.slug == "localisation":
-        state["departments"] = sorted(dossier.departments.values_list("code", flat=True))
-    if section.slug == "logements":
-        state["mobilisation_known"] = dossier.mobilisation_known
-    if section.slug == "financement":
-        state["cost_lines"] = list(dossier.cost_lines.order_by("kind").values_list("kind", "amount_eur", "basis",
-                                                                                 "period", "text"))  # fmt: skip
-        state["cofunding_lines"] = list(dossier.cofunding_lines.values_list("funder", "amount_eur", "status"))
-    encoded = json.dumps(state, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()[:32]
-
-
-def label_of(name: str) -> str:
-    if name in LABELS:
-        return LABELS[name][0]
-    return str(Dossier._meta.get_field(name).verbose_name).capitalize()
 
 
 class SectionForm(DsfrForm):
@@ -141,9 +43,10 @@ class SectionForm(DsfrForm):
             kwargs.setdefault("initial", self.initial_from(dossier))
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if name in LABELS:
-                field.label, hint = LABELS[name]
-                field.help_text = hint or field.help_text
+            if name in paper_form.FIELD_BY_NAME:
+                declared = paper_form.FIELD_BY_NAME[name]
+                field.label = declared.label
+                field.help_text = declared.help or field.help_text
 
     def initial_from(self, dossier: Dossier) -> dict:
         initial = {name: getattr(dossier, name) for name in self.model_fields}
@@ -161,7 +64,6 @@ class SectionForm(DsfrForm):
 
 
 class LocalisationForm(SectionForm):
-    field_order = ["name", "location_text", "departments", "carriers_text", "summary"]
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.order_by("code"),
         required=False,
@@ -238,7 +140,7 @@ def _widget_for(name: str, formfield: forms.Field) -> forms.Widget | None:
 
 def section_form_class(section: Section) -> type[SectionForm]:
     base = FORM_BASES.get(section.slug, SectionForm)
-    model_fields = tuple(name for name in section.fields if name not in MOBILISATION_FIELDS)
+    model_fields = tuple(item.name for item in section.shown if item.is_column)
     fields = forms.fields_for_model(Dossier, fields=model_fields)
     attrs: dict = {"section": section, "model_fields": model_fields}
     for name, formfield in fields.items():
@@ -247,12 +149,9 @@ def section_form_class(section: Section) -> type[SectionForm]:
             formfield.widget = widget
         formfield.required = False
         attrs[name] = formfield
-    form_class = type(f"{section.slug.capitalize()}SectionForm", (base,), attrs)
-    # Put the grouped checkboxes where the paper form has them: first in « Logements ».
-    if section.slug == "logements":
-        order = ["mobilisation", *model_fields, "version"]
-        form_class.field_order = order
-    return form_class
+    # The paper form's order, with the grouped boxes and the departments where the form has them.
+    attrs["field_order"] = [item.name for item in section.shown]
+    return type(f"{section.slug.capitalize()}SectionForm", (base,), attrs)
 
 
 # --- finance lines ---------------------------------------------------------------------------
@@ -393,6 +292,25 @@ class ConfirmForm(DsfrForm):
     )
 
 
+class FilingForm(ConfirmForm):
+    """Submission and resubmission: the attestation sur l'honneur, recorded with who and when."""
+
+    attested = forms.BooleanField(
+        label="",
+        required=True,
+        error_messages={"required": "Cochez l'attestation sur l'honneur pour déposer le dossier."},
+    )
+
+    field_order = ["attested", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        from logement_accompagne.dossiers.models import ATTESTATION_TEXT
+
+        super().__init__(*args, **kwargs)
+        self.fields["attested"].label = ATTESTATION_TEXT
+        self.order_fields(self.field_order)
+
+
 class MessageForm(DsfrForm):
     body = forms.CharField(label="Votre message", max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -427,9 +345,22 @@ class AttachmentForm(DsfrForm):
     file = forms.FileField(label="Fichier", help_text="")
     description = forms.CharField(label="Description", required=False, max_length=255,
                                   help_text="Facultatif. Par exemple : « Budget prévisionnel 2026 ».")  # fmt: skip
+    required_document = forms.ModelChoiceField(
+        label="Pièce obligatoire de l'appel",
+        queryset=None,
+        required=False,
+        empty_label="Autre document",
+        help_text="Si ce fichier est l'une des pièces que l'appel à projets exige, dites laquelle.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from logement_accompagne.calls.models import RequiredDocument
+
+        documents = RequiredDocument.objects.filter(call=call) if call else RequiredDocument.objects.none()
+        self.fields["required_document"].queryset = documents
+        if call is None or not documents.exists():
+            del self.fields["required_document"]
         self.fields["file"].help_text = (
             f"Taille maximale : {megabytes(settings.MAX_UPLOAD_BYTES)}. "
             f"Formats acceptés : {uploads.ACCEPTED_LABEL}."

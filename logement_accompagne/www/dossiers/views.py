@@ -11,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.attachments import stored_name
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
+from logement_accompagne.dossiers.fields import label_of
 from logement_accompagne.dossiers.models import Attachment
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition, allowed_actions, relation_to
 from logement_accompagne.dossiers.sections import SECTION_BY_SLUG, SECTIONS
-from logement_accompagne.dossiers.selectors import dossiers_visible_to
+from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
 from logement_accompagne.organisations.selectors import carrier_organisations_of, scope_of
 from logement_accompagne.www.access import (
     dossier_for_action,
@@ -37,11 +39,11 @@ from .forms import (
     CofundingLines,
     ConfirmForm,
     CostLines,
+    FilingForm,
     MessageForm,
     NewDossierForm,
     cofunding_initial,
     cost_initial,
-    label_of,
     megabytes,
     section_fingerprint,
     section_form_class,
@@ -138,6 +140,7 @@ def dossier_create(request):
 @login_required
 def dossier_detail(request, reference):
     dossier = visible_dossier(request, reference)
+    audit.record_read(request.user, dossier)
     relation = relation_to(scope_of(request.user), dossier)
     can = {action.value for action in allowed_actions(request.user, dossier)}
     reviewer = relation.reviewer or relation.administrator
@@ -150,19 +153,20 @@ def dossier_detail(request, reference):
         "sections": display.dossier_sections(dossier),
         "cost_lines": list(dossier.cost_lines.all()),
         "cofunding_lines": list(dossier.cofunding_lines.all()),
-        "summary": checks.financial_summary(dossier),
-        "consistency": checks.consistency(dossier),
+        **review_facts(dossier, with_opinions=reviewer),
         "attachments": list(dossier.attachments.all()),
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
         "message_count": dossier.messages.count(),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
-    if reviewer:
-        context["departmental_opinions"] = list(dossier.departmental_opinions.select_related("author"))
-        context["regional_opinions"] = list(dossier.regional_opinions.select_related("author"))
-        context["may_forward_to_region"] = checks.opinion_given(dossier, "departmental")
-        context["may_forward_to_committee"] = checks.opinion_given(dossier, "regional")
+    # Carriers read the departmental and regional opinions (conditions included) once decided.
+    opinions_for_carriers = relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
+    context["opinions_for_carriers"] = opinions_for_carriers
+    if opinions_for_carriers and not reviewer:
+        facts = review_facts(dossier)
+        context.update(departmental_opinions=facts["departmental_opinions"],
+                       regional_opinions=facts["regional_opinions"])  # fmt: skip
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)
@@ -232,25 +236,6 @@ def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
     return rows
 
 
-def _save_section(request, dossier, form, values: dict, extra: dict) -> None:
-    """Save through the service; if the dossier moved on but not this section, save over the new version.
-
-    Someone else saving another section changes the dossier's version without
-    touching what this person edited: that is not a conflict. Any change to
-    this very section is (StaleDossier goes up to the view).
-    """
-    try:
-        services.update_dossier(user=request.user, dossier=dossier, expected_version=form.cleaned_data["version"],
-                                values=values, **extra)  # fmt: skip
-    except services.StaleDossier:
-        current = visible_dossier(request, dossier.reference)
-        opened = form.cleaned_data.get("fingerprint")
-        if not opened or opened != section_fingerprint(current, form.section):
-            raise
-        services.update_dossier(user=request.user, dossier=dossier, expected_version=current.version,
-                                values=values, **extra)  # fmt: skip
-
-
 def _bump_total(data, prefix: str) -> None:
     key = f"{prefix}-TOTAL_FORMS"
     try:
@@ -292,14 +277,14 @@ def edit_section(request, reference, slug):
             extra = form.service_kwargs()
             if finance:
                 extra.update(cost_lines=costs.lines(), cofunding_lines=cofunding.lines())
-            # The in-memory dossier takes the person's values, so that a refusal
-            # (StaleDossier) can say, field by field, "yours" against "saved".
-            for name, value in values.items():
-                setattr(dossier, name, value)
             try:
-                _save_section(request, dossier, form, values, extra)
+                services.save_section(
+                    user=request.user, dossier=dossier, section=section,
+                    opened_version=form.cleaned_data["version"], opened_fingerprint=form.cleaned_data.get("fingerprint"),
+                    values=values, **extra,
+                )  # fmt: skip
             except services.StaleDossier as stale:
-                current = visible_dossier(request, reference)
+                current = stale.current
                 conflict = _conflict_rows(stale, current, form, costs, cofunding)
                 conflict_by = current.updated_by
                 # Keep every input; the next save is made knowingly, over the current version.
@@ -379,10 +364,11 @@ def submit(request, reference):
         return _already(request, dossier, f"Ce dossier a déjà été déposé le {dossier.submitted_at:%d/%m/%Y}.")
     if refusal := state_refusal(request, Action.SUBMIT, dossier):
         return refusal
-    form = ConfirmForm(request.POST or None)
+    form = FilingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit(user=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+            services.submit(user=request.user, dossier=dossier, attested=form.cleaned_data["attested"],
+                            comment=form.cleaned_data["comment"])  # fmt: skip
         except InvalidTransition as error:
             current = visible_dossier(request, reference)
             if current.submitted_at:
@@ -406,10 +392,11 @@ def resubmit(request, reference):
         return _already(request, dossier, "Ce dossier a déjà été redéposé.")
     if refusal := state_refusal(request, Action.RESUBMIT, dossier):
         return refusal
-    form = ConfirmForm(request.POST or None)
+    form = FilingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resubmit(user=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+            services.resubmit(user=request.user, dossier=dossier, attested=form.cleaned_data["attested"],
+                              comment=form.cleaned_data["comment"])  # fmt: skip
         except InvalidTransition as error:
             current = visible_dossier(request, reference)
             if current.status != Status.RETURNED:
@@ -455,7 +442,7 @@ CONFIRM_PAGES = {
 def _confirm_page(request, dossier, form, kind: str):
     title, button = CONFIRM_PAGES[kind]
     missing = display.missing_links(dossier, checks.completeness(dossier)) if kind != "withdraw" else []
-    closed = kind == "submit" and not dossier.call.is_open()
+    closed = checks.closing_breach(dossier.call) if kind == "submit" else ""
     return render(
         request,
         "www/dossiers/confirm.html",
@@ -521,13 +508,13 @@ def attachments(request, reference):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.MAX_UPLOAD_BYTES + 64 * 1024:
             # Refused from the announced length, before the body is parsed or stored.
-            form = AttachmentForm()
+            form = AttachmentForm(call=dossier.call)
             form.add_error(
                 None,
                 f"Le fichier est trop volumineux : la taille maximale est de {megabytes(settings.MAX_UPLOAD_BYTES)}.",
             )
         else:
-            form = AttachmentForm(request.POST, request.FILES)
+            form = AttachmentForm(request.POST, request.FILES, call=dossier.call)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 name = stored_name(upload.name, form.detected)
@@ -539,6 +526,7 @@ def attachments(request, reference):
                         content=form.content,
                         content_type=form.detected.content_type,
                         description=form.cleaned_data["description"],
+                        required_document=form.cleaned_data.get("required_document"),
                     )
                 except (InvalidTransition, ValidationError) as error:
                     form.add_error(None, error_text(error))
@@ -546,18 +534,27 @@ def attachments(request, reference):
                     messages.success(request, f"Pièce jointe « {name} » ajoutée.")
                     return redirect("dossiers:attachments", reference=reference)
     elif can_upload:
-        form = AttachmentForm()
+        form = AttachmentForm(call=dossier.call)
     return render(
         request,
         "www/dossiers/attachments.html",
         {
             "title": f"Pièces jointes — {dossier}",
             "dossier": dossier,
-            "attachments": list(dossier.attachments.select_related("uploaded_by")),
+            "attachments": list(dossier.attachments.select_related("uploaded_by", "required_document")),
+            "required_documents": _required_documents(dossier),
             "form": form,
             "breadcrumb_data": crumbs(dossier, "Pièces jointes", request=request),
         },
     )
+
+
+def _required_documents(dossier) -> list:
+    provided = set(dossier.attachments.values_list("required_document_id", flat=True))
+    documents = list(dossier.call.required_documents.all())
+    for document in documents:
+        document.provided = document.pk in provided
+    return documents
 
 
 @login_required
@@ -568,6 +565,7 @@ def attachment_download(request, reference, pk):
         attachment = dossier.attachments.get(pk=pk)
     except Attachment.DoesNotExist as missing:
         raise Http404("Pièce jointe introuvable.") from missing
+    audit.record_read(request.user, attachment, detail=f"dossier {dossier.reference}")
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -4,9 +4,12 @@ from django import forms
 from django.conf import settings
 
 from logement_accompagne.calls.models import Call
-from logement_accompagne.dossiers.canonical import SCALAR_FIELDS, get_path, set_path
 from logement_accompagne.dossiers.enums import Mobilisation
+from logement_accompagne.dossiers.fields import SCALAR_FIELDS
 from logement_accompagne.dossiers.models import Dossier
+from logement_accompagne.importer import form as paper_form
+from logement_accompagne.importer.schema import get as get_path
+from logement_accompagne.importer.schema import put
 from logement_accompagne.organisations.models import Organisation
 from logement_accompagne.www.forms import DsfrForm
 
@@ -40,33 +43,40 @@ class UploadForm(DsfrForm):
 
 
 class ReviewForm(DsfrForm):
-    """One editable field per scalar value of the canonical document, labelled as on the paper form."""
+    """One editable field per value of the canonical document a person types in, with the paper
+    form's own label and hint, in the paper form's order (the form declared once, importer/form.py)."""
 
     def __init__(self, *args, canonical: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.canonical = canonical
-        for key, column in SCALAR_FIELDS.items():
-            model_field = Dossier._meta.get_field(column)
-            form_field = model_field.formfield(required=False)
-            if isinstance(form_field, forms.CharField) and not model_field.choices:
-                form_field.widget = forms.Textarea(attrs={"rows": 3})
-                form_field.strip = True
-            form_field.label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
-            form_field.initial = get_path(canonical, key)
-            self.fields[key] = form_field
-        self.fields["housing.mobilisation"] = forms.MultipleChoiceField(
-            label="Modalités de mobilisation des logements",
-            choices=Mobilisation.choices,
-            widget=forms.CheckboxSelectMultiple,
-            required=False,
-            initial=get_path(canonical, "housing.mobilisation"),
-        )
-        self.fields["location.department_codes"] = forms.CharField(
-            label="Départements (codes INSEE séparés par des virgules)",
-            required=False,
-            initial=", ".join(get_path(canonical, "location.department_codes")),
-        )
+        for declared in paper_form.FIELDS:
+            if declared.is_column:
+                self.fields[declared.path] = self._scalar(declared)
+            elif declared.type == "mobilisation":
+                self.fields[declared.path] = forms.MultipleChoiceField(
+                    choices=Mobilisation.choices, widget=forms.CheckboxSelectMultiple, required=False,
+                    initial=get_path(canonical, declared.path),
+                )  # fmt: skip
+            elif declared.type == "departments":
+                self.fields[declared.path] = forms.CharField(
+                    required=False, initial=", ".join(get_path(canonical, declared.path)),
+                    help_text="Codes INSEE séparés par des virgules, par exemple « 45, 18 ».",
+                )  # fmt: skip
+            else:
+                continue
+            self.fields[declared.path].label = declared.label
+            if declared.help and declared.type != "departments":
+                self.fields[declared.path].help_text = declared.help
         self.apply_dsfr_classes()
+
+    def _scalar(self, declared) -> forms.Field:
+        model_field = Dossier._meta.get_field(declared.name)
+        form_field = model_field.formfield(required=False)
+        if isinstance(form_field, forms.CharField) and not model_field.choices:
+            form_field.widget = forms.Textarea(attrs={"rows": 3})
+            form_field.strip = True
+        form_field.initial = get_path(self.canonical, declared.path)
+        return form_field
 
     def reviewed_document(self) -> dict:
         """The canonical document with the person's corrections applied."""
@@ -81,11 +91,11 @@ class ReviewForm(DsfrForm):
                 value = float(value) if value != int(value) else int(value)
             if isinstance(self.fields[key], forms.BooleanField):
                 value = bool(value)
-            set_path(document, key, value)
-        set_path(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
+            put(document, key, value)
+        put(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
         codes = [
             code.strip().upper()
             for code in (self.cleaned_data.get("location.department_codes") or "").split(",")
         ]
-        set_path(document, "location.department_codes", [code for code in codes if code])
+        put(document, "location.department_codes", [code for code in codes if code])
         return document

@@ -9,10 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from logement_accompagne.calls.selectors import open_calls
-from logement_accompagne.dossiers.canonical import MONEY_FIELDS, SCALAR_FIELDS, empty_money, get_path
 from logement_accompagne.dossiers.enums import CostBasis, CostKind, CostPeriod
-from logement_accompagne.importer import jobs
-from logement_accompagne.importer.models import ImportJob
+from logement_accompagne.dossiers.fields import MONEY_FIELDS, SCALAR_FIELDS
+from logement_accompagne.importer import OCR_SOURCES_KEY
+from logement_accompagne.importer import form as paper_form
+from logement_accompagne.importer.schema import empty_money
+from logement_accompagne.importer.schema import get as get_path
+from logement_accompagne.imports import jobs, services
+from logement_accompagne.imports.models import ImportJob
 from logement_accompagne.organisations.enums import OrganisationKind
 from logement_accompagne.organisations.selectors import carrier_organisations_of
 from logement_accompagne.www.dossiers.views import crumbs
@@ -70,7 +74,7 @@ def upload(request):
 KIND_LABELS = {**dict(OrganisationKind.choices), "landlord": "Organisme HLM (statut non précisé)"}
 
 
-def _cost_rows(canonical: dict) -> list[dict]:
+def _cost_rows(canonical: dict, ocr: frozenset = frozenset()) -> list[dict]:
     """The cost lines the parser found, in French, leaving out those the document left empty."""
     rows = []
     for key, kind in MONEY_FIELDS.items():
@@ -84,14 +88,19 @@ def _cost_rows(canonical: dict) -> list[dict]:
                 "basis": CostBasis(money["basis"]).label,
                 "period": CostPeriod(money["period"]).label,
                 "text": money["text"],
+                "ocr": key in ocr,
             }
         )
     return rows
 
 
 def _field_rows(form: ReviewForm, sources: dict):
+    """The review's fields under the paper form's section titles, in its order; those read by OCR flagged."""
+    titles = {section.slug: section.title for section in paper_form.SECTIONS}
+    ocr = set(sources.get(OCR_SOURCES_KEY, []))  # values read from scanned pages
     for name in form.fields:
-        yield {"field": form[name], "source": sources.get(name, "")}
+        section = titles[paper_form.FIELD_BY_PATH[name].section]
+        yield {"field": form[name], "source": sources.get(name, ""), "section": section, "ocr": name in ocr}
 
 
 @login_required
@@ -114,7 +123,7 @@ def review(request, job_id):
     form = ReviewForm(request.POST or None, canonical=job.canonical)
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = jobs.confirm(job, form.reviewed_document())
+            dossier = services.confirm(job, form.reviewed_document())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -126,7 +135,8 @@ def review(request, job_id):
         form=form,
         rows=list(_field_rows(form, job.sources or {})),
         unmapped=(job.canonical or {}).get("unmapped", []),
-        costs=_cost_rows(job.canonical or {}),
+        costs=_cost_rows(job.canonical or {}, frozenset((job.sources or {}).get(OCR_SOURCES_KEY, []))),
+        cofunding_ocr="finance.cofunding" in (job.sources or {}).get(OCR_SOURCES_KEY, []),
         carriers=[
             {"name": item["name"], "kind": KIND_LABELS.get(item["kind"], item["kind"])}
             for item in get_path(job.canonical or {}, "carriers.organisations")

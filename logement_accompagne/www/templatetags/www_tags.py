@@ -41,6 +41,20 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
         items.append({"label": "À instruire", "url": reverse("review:queue")})
     if scope.committee or scope.administrator:
         items.append({"label": "Comité", "url": reverse("committee:index")})
+    # Households (issue #10): support workers and managers, and whoever oversees selected projects.
+    from logement_accompagne.households.selectors import support_scope
+
+    if support_scope(user).organisation_ids or scope.is_instructor:
+        items.append({"label": "Ménages accompagnés", "url": reverse("households:projects")})
+    if scope.committee:
+        items.append({"label": "Appels à projets", "url": reverse("calls:list")})
+    if (
+        scope.is_departmental_instructor
+        or scope.is_regional_instructor
+        or scope.committee
+        or scope.administrator
+    ):
+        items.append({"label": "Pilotage", "url": reverse("reporting:home")})
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index")})
     for item in items:

@@ -60,7 +60,7 @@ def test_exchanges_conflict_and_error_pages(browser, site):
     carrier.check("conflit-edition")
 
     # Submit, then the department asks for more.
-    services.submit(user=site["carrier"], dossier=dossier)
+    services.submit(user=site["carrier"], dossier=dossier, attested=True)
     carrier.goto(f"{base}/messages/")
     page.fill("#id_body", "Bonjour, le budget prévisionnel est en pièce jointe.")
     carrier.submit("main form button[type=submit]")

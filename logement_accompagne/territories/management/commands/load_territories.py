@@ -10,7 +10,7 @@ Rows absent from the files are left alone: dossiers and accounts point at them (
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
-from logement_accompagne.territories import cog
+from logement_accompagne.importer import cog
 from logement_accompagne.territories.models import Department, Region
 
 
@@ -47,7 +47,7 @@ def synchronise(model: type[models.Model], wanted: dict[str, dict[str, object]])
 class Command(BaseCommand):
     help = (
         "Charge ou met à jour les régions et départements du Code officiel géographique (INSEE) "
-        "à partir des fichiers de logement_accompagne/territories/data/ (idempotent)."
+        "à partir des fichiers de logement_accompagne/importer/data/ (idempotent)."
     )
 
     @transaction.atomic

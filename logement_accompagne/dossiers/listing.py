@@ -1,0 +1,102 @@
+"""Rows of the list pages (instructors' queue, carriers' dossiers, committee): plain values in three
+queries whatever the page size, so a list costs what its 50 rows cost and never a model instance
+per carrier or department (quality.md: list pages within 3x the floor, constant query count)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Sum
+
+from .enums import Status
+from .models import CommitteeDecision, Dossier, DossierCarrier
+
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "name",
+    "status",
+    "call_id",
+    "call__title",
+    "requested_amount_eur",
+    "households",
+    "submitted_at",
+    "updated_at",
+)
+
+
+class Row:
+    """One dossier as a list shows it; ``str()`` gives the same title as ``Dossier.__str__``."""
+
+    __slots__ = (*(f.replace("__", "_") for f in ROW_FIELDS), "carriers", "departments", "extra")
+
+    def __init__(self, values: dict):
+        for field in ROW_FIELDS:
+            setattr(self, field.replace("__", "_"), values[field])
+        self.carriers: list[str] = []
+        self.departments: list[tuple[str, str]] = []
+        self.extra: dict = {}
+
+    def __str__(self) -> str:
+        return self.name or f"Dossier {str(self.reference)[:8]}"
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def carriers_display(self) -> str:
+        return ", ".join(self.carriers)
+
+    @property
+    def department_codes(self) -> str:
+        return ", ".join(code for code, _ in self.departments)
+
+    @property
+    def departments_display(self) -> str:
+        return ", ".join(f"{name} ({code})" for code, name in self.departments)
+
+
+def rows(dossiers, *, fields: Iterable[str] = ()) -> list[Row]:
+    """``dossiers`` (a queryset, possibly sliced) as rows with their carriers and departments."""
+    extra = tuple(fields)
+    values = list(dossiers.values(*ROW_FIELDS, *extra))
+    result = []
+    for item in values:
+        row = Row(item)
+        row.extra = {name: item[name] for name in extra}
+        result.append(row)
+    by_pk = {row.pk: row for row in result}
+    if not by_pk:
+        return result
+    carriers = (
+        DossierCarrier.objects.filter(dossier_id__in=by_pk)
+        .order_by("dossier_id", "position", "id")
+        .values_list("dossier_id", "organisation__name")
+    )
+    for dossier_id, name in carriers:
+        by_pk[dossier_id].carriers.append(name)
+    links = (
+        Dossier.departments.through.objects.filter(dossier_id__in=by_pk)
+        .order_by("dossier_id", "department_id")
+        .values_list("dossier_id", "department_id", "department__name")
+    )
+    for dossier_id, code, name in links:
+        by_pk[dossier_id].departments.append((code, name))
+    return result
+
+
+def granted_by_call() -> dict[int, Decimal]:
+    """Amount granted per call in one query: the latest decision of each selected dossier
+    (the rule of ``services.granted_total``, for every call at once)."""
+    latest = (
+        CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
+    )
+    totals = (
+        CommitteeDecision.objects.filter(dossier__status=Status.SELECTED, pk=Subquery(latest))
+        .order_by()
+        .values("dossier__call")
+        .annotate(total=Sum("amount_granted_eur"))
+    )
+    return {row["dossier__call"]: row["total"] or Decimal("0") for row in totals}

@@ -1,0 +1,202 @@
+"""Who may see which households, and how: the only way pages, exports and commands read them.
+
+Two kinds of access to a selected project's households:
+- *personal*: the support workers and support managers of the project's carrier
+  organisations read and write everything, names and notes included (each read logged);
+- *pseudonymous*: whoever may see the dossier otherwise (its carriers, the State
+  services of its territory, the national committee, the platform administrator)
+  sees references, phases, dates and figures, never a name, a contact detail or a
+  free-text note.
+A household of a project the person cannot see answers 404 (its existence is not revealed).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.models import Dossier, DossierCarrier
+from logement_accompagne.dossiers.selectors import dossiers_visible_to
+from logement_accompagne.organisations.enums import Role
+from logement_accompagne.organisations.models import Membership
+
+from .enums import ContactKind
+from .models import (
+    ArrearsCase,
+    Contact,
+    Household,
+    Member,
+    PersonalDataRead,
+    PrivateNote,
+    SupportEpisode,
+)
+
+SUPPORT_ROLES = (Role.SUPPORT_WORKER, Role.SUPPORT_MANAGER)
+
+
+@dataclass(frozen=True)
+class SupportScope:
+    organisation_ids: frozenset[int]
+    manager_organisation_ids: frozenset[int]
+
+
+def support_scope(user) -> SupportScope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return SupportScope(frozenset(), frozenset())
+    cached = getattr(user, "_support_scope", None)
+    if cached is None:
+        rows = list(
+            Membership.objects.filter(user=user, role__in=SUPPORT_ROLES).values_list(
+                "organisation_id", "role"
+            )
+        )
+        cached = SupportScope(
+            frozenset(org for org, _ in rows),
+            frozenset(org for org, role in rows if role == Role.SUPPORT_MANAGER),
+        )
+        user._support_scope = cached
+    return cached
+
+
+def _carried_by(organisation_ids) -> Exists:
+    return Exists(
+        DossierCarrier.objects.filter(dossier_id=OuterRef("pk"), organisation_id__in=organisation_ids)
+    )
+
+
+def support_projects(user) -> QuerySet[Dossier]:
+    """Selected projects whose households the person accompanies (personal access)."""
+    scope = support_scope(user)
+    if not scope.organisation_ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(_carried_by(scope.organisation_ids), status=Status.SELECTED)
+
+
+def managed_projects(user) -> QuerySet[Dossier]:
+    scope = support_scope(user)
+    if not scope.manager_organisation_ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(_carried_by(scope.manager_organisation_ids), status=Status.SELECTED)
+
+
+def visible_projects(user) -> QuerySet[Dossier]:
+    """Selected projects whose households the person may know of (personally or pseudonymously)."""
+    personal = support_projects(user).values("pk")
+    others = dossiers_visible_to(user).filter(status=Status.SELECTED).values("pk")
+    return Dossier.objects.filter(Q(pk__in=personal) | Q(pk__in=others)).order_by("name")
+
+
+def is_personal(user, dossier) -> bool:
+    return support_projects(user).filter(pk=dossier.pk).exists()
+
+
+def is_manager(user, dossier) -> bool:
+    return managed_projects(user).filter(pk=dossier.pk).exists()
+
+
+def project_for(user, reference) -> tuple[Dossier, bool]:
+    """(dossier, personal access?) or Dossier.DoesNotExist."""
+    dossier = visible_projects(user).select_related("call").get(reference=reference)
+    return dossier, is_personal(user, dossier)
+
+
+def episodes_visible_to(user) -> QuerySet[SupportEpisode]:
+    return SupportEpisode.objects.filter(dossier__in=visible_projects(user).values("pk"))
+
+
+def episodes_personal_to(user) -> QuerySet[SupportEpisode]:
+    return SupportEpisode.objects.filter(dossier__in=support_projects(user).values("pk"))
+
+
+def episode_for(user, household_reference) -> tuple[SupportEpisode, bool]:
+    """The household's latest episode in a project the person may see, and whether access is personal."""
+    episode = (
+        episodes_visible_to(user)
+        .filter(household__reference=household_reference)
+        .select_related("household", "household__department", "dossier")
+        .order_by("-referred_on", "-pk")
+    )
+    episodes = list(episode)
+    if not episodes:
+        raise SupportEpisode.DoesNotExist
+    chosen = next((e for e in episodes if e.ended_on is None), episodes[0])
+    return chosen, is_personal(user, chosen.dossier)
+
+
+def last_review_subquery():
+    return Subquery(
+        Contact.objects.filter(episode=OuterRef("pk"), kind=ContactKind.REVIEW)
+        .values("episode")
+        .annotate(last=Max("happened_on"))
+        .values("last")[:1]
+    )
+
+
+def project_episodes(dossier, *, personal: bool) -> QuerySet[SupportEpisode]:
+    """The list of a project's households, with what the list shows, in a constant number of queries."""
+    episodes = (
+        SupportEpisode.objects.filter(dossier=dossier)
+        .select_related("household")
+        .annotate(
+            last_contact_on=Subquery(
+                Contact.objects.filter(episode=OuterRef("pk"))
+                .values("episode")
+                .annotate(last=Max("happened_on"))
+                .values("last")[:1]
+            ),
+            in_arrears=Exists(ArrearsCase.objects.filter(episode=OuterRef("pk"), closed_on__isnull=True)),
+            head_name=(
+                Subquery(
+                    Member.objects.filter(household=OuterRef("household"), is_head=True).values("last_name")[
+                        :1
+                    ]
+                )
+                if personal
+                else Value("")
+            ),
+            ended=Case(
+                When(ended_on__isnull=True, then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("ended", "household__reference")
+    )
+    return episodes
+
+
+def search_by_name(episodes: QuerySet[SupportEpisode], text: str) -> QuerySet[SupportEpisode]:
+    """Only called for personal access (the view checks); matches any member's first or last name."""
+    text = text.strip()
+    if not text:
+        return episodes
+    names = Member.objects.filter(household=OuterRef("household")).filter(
+        Q(last_name__icontains=text) | Q(first_name__icontains=text)
+    )
+    return episodes.filter(Q(Exists(names)) | Q(household__reference__icontains=text))
+
+
+def private_notes_for(user, episode) -> QuerySet[PrivateNote]:
+    return PrivateNote.objects.filter(episode=episode, author=user)
+
+
+def reads_visible_to(user) -> QuerySet[PersonalDataRead]:
+    """The read log: a support manager sees the reads made through their organisations' projects."""
+    return PersonalDataRead.objects.filter(dossier__in=managed_projects(user).values("pk")).select_related(
+        "user", "dossier"
+    )
+
+
+def households_of(episodes: QuerySet[SupportEpisode]) -> QuerySet[Household]:
+    return Household.objects.filter(pk__in=episodes.values("household_id"))

@@ -1,0 +1,188 @@
+"""manage.py run_bench: the key operations of quality.md against their floor, on the current database.
+
+Meant to be run by ``make bench`` (scripts/bench.py), which picks the reference database of each
+scale; run alone it measures whatever database DATABASE_URL points at. Each operation goes through
+the test client with a logged-in user, so the whole middleware stack runs; its floor (the
+accessibility page: the same base layout, no data) is measured interleaved with it, same user,
+same process, so machine noise hits both alike.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.dossiers.models import Dossier, DossierCarrier
+from logement_accompagne.organisations.enums import Role
+from logement_accompagne.organisations.models import Membership, User
+
+
+def busiest(role: str, key: str) -> User:
+    """The person of that role whose organisation has the most dossiers (the worst case)."""
+    membership = (
+        Membership.objects.filter(role=role)
+        .annotate(n=Count(key, distinct=True))
+        .order_by("-n", "user__email")
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise CommandError(f"Aucun compte de rôle {role} : générez d'abord le jeu de référence.")
+    return membership.user
+
+
+class Operation:
+    def __init__(self, name: str, user: User | None, run: Callable[[Client], object], floor="page"):
+        self.name, self.user, self.run, self.floor = name, user, run, floor
+
+
+def get(url: str) -> Callable[[Client], object]:
+    def run(client: Client):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise CommandError(f"{url} répond {response.status_code}")
+        return response
+
+    return run
+
+
+class Command(BaseCommand):
+    help = (
+        "Mesure les opérations clés (médiane, plancher, ratio, requêtes SQL, mémoire) sur la base courante."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=15, help="mesures par opération (médiane)")
+        parser.add_argument("--scale", default="?", help="échelle du jeu, recopiée dans le résultat")
+        parser.add_argument("--json", help="fichier où écrire les résultats (liste d'objets)")
+        parser.add_argument("--only", help="ne mesurer que les opérations dont le nom contient ce texte")
+
+    def operations(self) -> list[Operation]:
+        departmental = busiest(Role.DEPARTMENTAL_INSTRUCTOR, "organisation__department__dossiers")
+        regional = busiest(Role.REGIONAL_INSTRUCTOR, "organisation__region__departments__dossiers")
+        committee = Membership.objects.filter(role=Role.COMMITTEE, user__is_superuser=False).first().user
+        carrier = busiest(Role.CARRIER, "organisation__carrier_links")
+        dossier = (
+            Dossier.objects.filter(status=Status.COMMITTEE)
+            .annotate(n=Count("transitions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        queue = reverse("review:queue")
+        ops = [
+            Operation("file instructeur départemental", departmental, get(queue)),
+            Operation("file instructeur régional", regional, get(queue)),
+            Operation("file comité (national)", committee, get(queue)),
+            Operation("file comité, dernière page", committee, get(f"{queue}?page=last")),
+            Operation("page comité", committee, get(reverse("committee:index"))),
+            Operation("mes dossiers (porteur)", carrier, get(reverse("dossiers:list"))),
+            Operation("page dossier (comité)", committee, get(reverse("dossiers:detail", args=[dossier.reference]))),
+        ]  # fmt: skip
+        carrier_dossier = DossierCarrier.objects.filter(organisation__memberships__user=carrier).first()
+        if carrier_dossier:
+            url = reverse("dossiers:detail", args=[carrier_dossier.dossier.reference])
+            ops.append(Operation("page dossier (porteur)", carrier, get(url)))
+        ops.append(self.import_operation())
+        return ops
+
+    def import_operation(self) -> Operation:
+        """Understanding one filed form (docx) vs merely reading its text (quality.md)."""
+        import importlib.util
+
+        from django.conf import settings
+
+        from logement_accompagne.importer import parse_document
+
+        path = Path(settings.BASE_DIR) / "scripts" / "make_sample_documents.py"
+        spec = importlib.util.spec_from_file_location("make_sample_documents", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        data = module.form_docx()  # the sample form our script writes
+
+        def run(client):
+            return parse_document(data, filename="presentation.docx")
+
+        def floor(client):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return archive.read("word/document.xml").decode("utf-8")
+
+        return Operation("import d'un dossier (docx)", None, run, floor=floor)
+
+    def handle(self, *args, repeat, scale, json: str | None, only: str | None, **options):
+        results = []
+        for op in self.operations():
+            if only and only not in op.name:
+                continue
+            results.append(self.measure(op, repeat, scale))
+            self.stderr.write(f"  {op.name}: {results[-1]['median_ms']} ms / {results[-1]['floor_ms']} ms")
+        text = json_dump(results)
+        if json:
+            Path(json).write_text(text)
+        else:
+            self.stdout.write(text)
+
+    def measure(self, op: Operation, repeat: int, scale) -> dict:
+        client = Client()
+        if op.user is not None:
+            client.force_login(op.user)
+        floor = op.floor if callable(op.floor) else get(reverse("accessibility"))
+        for _ in range(3):  # warm-up: template and URL caches, connection
+            floor(client)
+            op.run(client)
+        times, floors = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            floor(client)
+            floors.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            op.run(client)
+            times.append(time.perf_counter() - started)
+        queries, floor_queries = count_queries(op.run, client), count_queries(floor, client)
+        tracemalloc.start()
+        op.run(client)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        median, floor_median = statistics.median(times), statistics.median(floors)
+        return {
+            "operation": op.name,
+            "scale": scale,
+            "database": connection.vendor,
+            "median_ms": round(median * 1000, 2),
+            "floor_ms": round(floor_median * 1000, 2),
+            "ratio": round(median / floor_median, 2) if floor_median else None,
+            "queries": queries,
+            "floor_queries": floor_queries,
+            "peak_mb": round(peak / 2**20, 2),
+            "repeat": repeat,
+        }
+
+
+def count_queries(run, client) -> int:
+    """SQL statements one run sends (an execute wrapper: independent of DEBUG and of query logs)."""
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        run(client)
+    return count
+
+
+def json_dump(results) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=1)

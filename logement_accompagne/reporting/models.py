@@ -1,0 +1,40 @@
+"""Exports produced in the background (beyond a size), kept for their requester only."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Export(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "En préparation"
+        READY = "ready", "Prêt"
+        FAILED = "failed", "Échec"
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(
+        "format", max_length=8, choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("ods", "ODS")]
+    )
+    columns = models.JSONField("colonnes", default=list)
+    filters = models.JSONField("filtres", default=dict)
+    state = models.CharField("état", max_length=16, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to="exports/", blank=True, max_length=255)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="export_format_valid", condition=Q(format__in=["csv", "xlsx", "ods"])
+            ),
+            models.CheckConstraint(name="export_ready_has_file", condition=~Q(state="ready") | ~Q(file="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.format} du {self.created_at:%d/%m/%Y %H:%M}"

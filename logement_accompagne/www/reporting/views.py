@@ -1,0 +1,201 @@
+"""Steering dashboards: nation → region → department → dossier, each person within their territory."""
+
+import json
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.reporting import households, indicators
+from logement_accompagne.reporting import territories as t
+from logement_accompagne.territories.models import Department, Region
+from logement_accompagne.www.forms import DsfrForm
+
+REFUSED = "Ce tableau de bord ne concerne pas votre territoire."
+
+
+@login_required
+def home(request):
+    territory = t.home_territory(request.user)
+    if territory is None:
+        raise PermissionDenied("Le pilotage est réservé aux services de l'État et au comité national.")
+    return redirect(url_of(territory))
+
+
+def url_of(territory: t.Territory) -> str:
+    if territory.level == t.REGION:
+        return reverse("reporting:region", args=[territory.code])
+    if territory.level == t.DEPARTMENT:
+        return reverse("reporting:department", args=[territory.code])
+    return reverse("reporting:national")
+
+
+def _territory(level: str, code: str) -> t.Territory:
+    try:
+        return t.region(code) if level == t.REGION else t.department(code)
+    except (Region.DoesNotExist, Department.DoesNotExist) as missing:
+        raise Http404("Territoire inconnu.") from missing
+
+
+@login_required
+def national_dashboard(request):
+    return _dashboard(request, t.national())
+
+
+@login_required
+def region_dashboard(request, code):
+    return _dashboard(request, _territory(t.REGION, code))
+
+
+@login_required
+def department_dashboard(request, code):
+    return _dashboard(request, _territory(t.DEPARTMENT, code))
+
+
+def _breadcrumb(request, territory: t.Territory) -> dict:
+    links = []
+    if territory.level != t.NATIONAL and t.may_view(request.user, t.national()):
+        links.append({"url": reverse("reporting:national"), "title": "France entière"})
+    if territory.level == t.DEPARTMENT:
+        department = Department.objects.select_related("region").get(code=territory.code)
+        parent = t.Territory(t.REGION, department.region.code, department.region.name)
+        if t.may_view(request.user, parent):
+            links.append({"url": url_of(parent), "title": parent.name})
+    return {"links": links, "current": territory.name, "root_dir": reverse("home")}
+
+
+def _dashboard(request, territory: t.Territory):
+    if not t.may_view(request.user, territory):
+        raise PermissionDenied(REFUSED)
+    dossiers = t.dossiers_in(request.user, territory)
+    counter = indicators.counter(dossiers)
+    context = {
+        "title": f"Pilotage — {territory.name}",
+        "territory": territory,
+        "breadcrumb_data": _breadcrumb(request, territory),
+        "target": indicators.PROGRAMME_TARGET if territory.is_national else None,
+        "counter": counter,
+        # Every dashboard aggregates several projects: statistical secrecy applies.
+        "households_shown": indicators.suppressed(counter["households"]),
+        "accompanied_shown": indicators.suppressed(counter["accompanied"]),
+        # Already secret under 5 households (the households app's own rule, same threshold).
+        "outcomes": households.outcomes(
+            dossiers.filter(status=Status.SELECTED), national=territory.is_national
+        ),
+        "calls": indicators.by_call(dossiers),
+        "money": indicators.money(dossiers, territory_is_national=territory.is_national),
+        "states": indicators.states_by_call(dossiers),
+        "status_labels": Status.labels,
+        "stages": indicators.review_stages(dossiers),
+    }
+    if territory.level == t.NATIONAL:
+        context["regions"] = indicators.by_region(dossiers)
+    elif territory.level == t.REGION:
+        context["departments"] = indicators.by_department(dossiers, region_code=territory.code)
+    else:
+        context["projects"] = indicators.dossier_rows(dossiers)
+    for row in context["calls"]:
+        row["households"] = indicators.suppressed(row["households"])
+        row["percent"] = _percent(row["households"], row["national_target"])
+    context["percent"] = _percent(context["households_shown"], context["target"])
+    return render(request, "www/reporting/dashboard.html", context)
+
+
+MAP_FIGURES = {
+    "households": ("Ménages engagés (projets retenus)", "ménages"),
+    "dwellings": ("Logements mobilisés (projets retenus)", "logements"),
+    "selected": ("Projets retenus", "projets"),
+    "filed": ("Dossiers déposés", "dossiers"),
+    "granted": ("Montant accordé (€)", "€"),
+}
+
+
+# MapChartReg names regions by these codes (dsfr-chart 2.0.4's own table), not by INSEE codes.
+MAP_REGION_CODES = {
+    "01": "971", "02": "972", "03": "973", "04": "974", "06": "976", "11": "IDF", "24": "CVL", "27": "BFC",
+    "28": "NOR", "32": "HDF", "44": "GES", "52": "PDL", "53": "BRE", "75": "NAQ", "76": "OCC", "84": "ARA",
+    "93": "PAC", "94": "20R",
+}  # fmt: skip
+
+
+class MapForm(DsfrForm):
+    indicateur = forms.ChoiceField(
+        label="Chiffre représenté",
+        choices=[(key, label) for key, (label, _) in MAP_FIGURES.items()],
+        required=False,
+    )
+
+
+@login_required
+def map_view(request):
+    """Departments (nation) or a region's departments coloured by a chosen figure, with the same data as a table."""
+    code = request.GET.get("region", "")
+    territory = _territory(t.REGION, code) if code else t.home_territory(request.user)
+    if territory is not None and territory.level == t.REGION and territory.code not in MAP_REGION_CODES:
+        raise Http404("Pas de carte pour une région d'avant 2016.")
+    if territory is None or territory.level == t.DEPARTMENT or not t.may_view(request.user, territory):
+        raise PermissionDenied(REFUSED)
+    form = MapForm(request.GET or None)
+    figure = (form.cleaned_data.get("indicateur") if form.is_valid() else "") or "households"
+    dossiers = t.dossiers_in(request.user, territory)
+    rows = indicators.by_department(dossiers, region_code=territory.code or None)
+    total = indicators.counter(dossiers)
+    national_value = {
+        "households": indicators.suppressed(total["households"]),
+        "dwellings": total["dwellings"],
+        "selected": total["selected"],
+        "filed": total["filed"],
+        "granted": indicators.money(dossiers, territory_is_national=False)["granted"],
+    }[figure]
+    # Secret cells (None) stay off the national map (a blank department, « secret » in the table).
+    data = {row["code"]: _number(row[figure]) for row in rows if row[figure] is not None}
+    if territory.code:
+        # MapChartReg hides every department named in its data, then draws those of the region,
+        # which must all have a number: the others are given 0 (hidden), secret ones the scale's floor.
+        data = {code: 0 for code in Department.objects.values_list("code", flat=True)} | data
+    calls = indicators.by_call(dossiers)
+    for row in calls:
+        row["households"] = indicators.suppressed(row["households"])
+    return render(
+        request,
+        "www/reporting/map.html",
+        {
+            "title": f"Carte — {territory.name}",
+            "territory": territory,
+            "form": form,
+            "figure": figure,
+            "figure_label": MAP_FIGURES[figure][0],
+            "rows": rows,
+            "map_data": json.dumps(data, separators=(",", ":")),
+            "today": timezone.localdate(),
+            "map_region": MAP_REGION_CODES.get(territory.code, ""),
+            "map_value": _number(national_value) if national_value is not None else "secret",
+            "calls": calls,
+            "bar_x": json.dumps([[row["title"] for row in calls]], ensure_ascii=False),
+            "bar_y": json.dumps(
+                [[row["households"] or 0 for row in calls], [row["national_target"] for row in calls]]
+            ),
+            "bar_names": json.dumps(["Ménages engagés", "Objectif de l'appel"], ensure_ascii=False),
+            "breadcrumb_data": {
+                "links": [{"url": url_of(territory), "title": f"Pilotage — {territory.name}"}],
+                "current": "Carte",
+                "root_dir": reverse("home"),
+            },
+        },
+    )
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _percent(value, target):
+    if not value or not target:
+        return 0
+    return min(100, round(100 * value / target, 1))

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""make bench: the key operations of quality.md at scale 1 and 10, each against its floor.
+
+For each scale, the reference dataset (``generate_reference_data --seed 42``) is built once and
+cached: a SQLite file under var/bench/ by default, or, when DATABASE_URL is set, a PostgreSQL
+database named after it with a ``_s<scale>`` suffix (rebuilt when the migrations or the generator
+change). Each scale is measured in its own process (``manage.py run_bench``), then one table is
+printed and every result written to var/bench/latest.json.
+
+Usage: ``python scripts/bench.py [--scales 1 10] [--repeat 15] [--only TEXT] [--rebuild]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "var" / "bench"
+PYTHON = sys.executable
+SEED = 42
+
+
+def fingerprint() -> str:
+    """Changes when the schema or the generator changes: the cached dataset is then rebuilt."""
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "logement_accompagne").glob("*/migrations/*.py"))
+    sources += sorted((ROOT / "logement_accompagne" / "operations" / "reference_data").glob("*.py"))
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def database_url(scale: str) -> str:
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return f"sqlite:///{BENCH / f'reference-s{scale}-seed{SEED}.sqlite3'}"
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path}_s{scale}".replace(".", "_")))
+
+
+def run(args: list[str], url: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def recreate_postgres(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_dataset(scale: str, rebuild: bool) -> str:
+    url = database_url(scale)
+    marker = BENCH / f"dataset-{urlsplit(url).path.strip('/').replace('/', '_')}.json"
+    wanted = {"scale": scale, "seed": SEED, "fingerprint": fingerprint()}
+    if not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
+        return url
+    print(f"== construction du jeu de référence, échelle {scale} ({url.split('@')[-1]})", flush=True)
+    started = time.perf_counter()
+    marker.unlink(missing_ok=True)
+    if url.startswith("sqlite"):
+        Path(urlsplit(url).path).unlink(missing_ok=True)
+    else:
+        recreate_postgres(url)
+    run(["migrate", "--noinput", "-v0"], url)
+    run(["generate_reference_data", "--scale", scale, "--seed", str(SEED)], url)
+    marker.write_text(json.dumps(wanted))
+    print(f"   construit en {time.perf_counter() - started:.0f} s", flush=True)
+    return url
+
+
+def table(results: list[dict]) -> str:
+    head = f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>6} {'req.':>5} {'mém. Mo':>8}"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(
+            f"{r['operation'][:34]:<34} {r['scale']:>4} {r['median_ms']:>7.1f}ms {r['floor_ms']:>7.1f}ms "
+            f"{r['ratio']:>5.1f}x {r['queries']:>5} {r['peak_mb']:>8.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", default=os.environ.get("BENCH_SCALES", "1 10").split())
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "15")))
+    parser.add_argument("--only", default=None)
+    parser.add_argument("--rebuild", action="store_true", help="reconstruire les jeux de données")
+    options = parser.parse_args()
+    BENCH.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in options.scales:
+        url = ensure_dataset(scale, options.rebuild)
+        out = BENCH / f"scale-{scale}.json"
+        extra = ["--only", options.only] if options.only else []
+        print(f"== mesures, échelle {scale} ({options.repeat} répétitions)", flush=True)
+        run(["run_bench", "--scale", scale, "--repeat", str(options.repeat), "--json", str(out), *extra], url)
+        results += json.loads(out.read_text())
+    report = {
+        "machine": {"python": platform.python_version(), "system": platform.platform(),
+                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "results": results,
+    }  # fmt: skip
+    (BENCH / "latest.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    print()
+    print(table(results))
+    print(
+        "\nPlancher : la page « Déclaration d'accessibilité », même personne connectée, même pile, même processus."
+    )
+    print(f"Résultats : {BENCH / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

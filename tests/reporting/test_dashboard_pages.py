@@ -1,0 +1,44 @@
+"""The dashboards as people see them: their territory's figures, secrecy, drill-down links."""
+
+from django.urls import reverse
+
+
+def page(client, user, name, *args):
+    client.force_login(user)
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_national_dashboard_shows_the_counter_against_the_target(client, programme):
+    html = page(client, programme.committee, "reporting:national")
+    assert "28 ménages" in html and "10\u202f000" in html and "(0,3 %)" in html
+    assert "23 logements" in html
+    assert reverse("reporting:region", args=["24"]) in html
+    assert "Landes accompagnées" in html  # the slowest of a stage is named, with a link
+
+
+def test_home_sends_each_person_to_their_territory(client, programme):
+    client.force_login(programme.region24)
+    assert client.get(reverse("reporting:home"))["Location"] == reverse("reporting:region", args=["24"])
+    client.force_login(programme.dept45)
+    assert client.get(reverse("reporting:home"))["Location"] == reverse("reporting:department", args=["45"])
+    client.force_login(programme.committee)
+    assert client.get(reverse("reporting:home"))["Location"] == reverse("reporting:national")
+
+
+def test_a_department_of_three_households_is_secret_on_the_region_page(client, programme):
+    html = page(client, programme.region24, "reporting:region", "24")
+    assert "Indre-et-Loire" in html and "secret" in html
+    assert "Landes" not in html  # another region's dossier is nowhere
+    html = page(client, programme.dept37, "reporting:department", "37")
+    assert "Petit projet Tours" in html  # the project level shows its own figures
+
+
+def test_an_instructor_cannot_open_another_territory(client, programme):
+    client.force_login(programme.dept45)
+    assert client.get(reverse("reporting:department", args=["37"])).status_code == 403
+    assert client.get(reverse("reporting:region", args=["24"])).status_code == 403
+    assert client.get(reverse("reporting:national")).status_code == 403
+    client.force_login(programme.committee)
+    assert client.get(reverse("reporting:department", args=["999"])).status_code == 404
