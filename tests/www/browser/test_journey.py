@@ -79,14 +79,17 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     page.fill("#id_schedule", "Janvier : recrutement ; février : premières entrées dans les logements.")
     carrier.submit("button[name=suivant]")  # last section: back to the dossier page
 
-    assert "Toutes les rubriques obligatoires sont remplies." in page.inner_text("main"), page.inner_text(
+    assert "Toutes les rubriques obligatoires sont remplies" in page.inner_text("main"), page.inner_text(
         "main"
     )
     carrier.check("dossier-brouillon")
     page.click("main a:has-text('Déposer le dossier')")
     page.wait_for_load_state("load")
     carrier.check("confirmation-depot")
-    # Keyboard only: reach the comment, type it, reach the button, press Enter.
+    # Keyboard only: tick the attestation sur l'honneur, reach the comment, type it, reach the
+    # button, press Enter.
+    tab_to(page, "#id_attested")
+    page.keyboard.press("Space")
     tab_to(page, "#id_comment")
     page.keyboard.type("Dossier complet, budget validé par notre conseil d'administration.")
     tab_to(page, "#confirm-button")
@@ -154,7 +157,7 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     committee.submit("main form button[type=submit]")
     assert CommitteeDecision.objects.get().amount_granted_eur == Decimal("20000")
     # The envelope table now shows what was granted and what is left.
-    assert re.search(r"20\s000\s€", page.inner_text("main"))
+    assert re.search(r"20\s000(,00)?\s€", page.inner_text("main"))
     committee.check("comite-apres-decision")
     committee.close()
 
@@ -165,7 +168,7 @@ def test_a_dossier_from_draft_to_committee_decision(browser, site):
     page.click(f"text={dossier.name}")
     page.wait_for_load_state("load")
     main = page.inner_text("main")
-    assert "projet retenu" in main and re.search(r"20\s000\s€", main)
+    assert "projet retenu" in main and re.search(r"20\s000(,00)?\s€", main)
     carrier.check("decision-vue-par-le-porteur")
     # Sign out from the header.
     carrier.submit("header .fr-header__tools button:has-text('Se déconnecter')")

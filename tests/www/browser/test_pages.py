@@ -100,6 +100,9 @@ def test_exchanges_conflict_and_error_pages(browser, site):
     page.click("main a:has-text('Redéposer le dossier')")
     page.wait_for_load_state("load")
     carrier.check("confirmation-redepot")
+    # The attestation sur l'honneur is required again at each filing, ticked with the keyboard.
+    tab_to(page, "#id_attested")
+    page.keyboard.press("Space")
     tab_to(page, "#confirm-button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
