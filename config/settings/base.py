@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "logement_accompagne.dossiers",
     "logement_accompagne.imports",
     "logement_accompagne.households",
+    "logement_accompagne.grants",
     "logement_accompagne.www",
 ]
 # Steering (dashboards, exports, open data, catalogue) and the read API.

@@ -1,0 +1,1 @@
+"""After selection: committee sessions, agreements (conventions), payment tranches and reports."""
