@@ -139,9 +139,7 @@ def project_list(request, reference):
     for episode in rows:
         episode.next_review_on = _next_review(episode)
     if personal and rows:
-        record_reads(
-            request.user, [e.household for e in rows], what="liste des ménages (noms)", dossier=dossier
-        )
+        record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "www/households/list.html", {
@@ -236,7 +234,7 @@ def detail(request, household):
         "objectives": list(episode.objectives.all()),
     }  # fmt: skip
     if personal:
-        record_read(request.user, episode.household, what="fiche du ménage", dossier=episode.dossier)
+        record_read(request.user, episode, what="fiche du ménage")
         context.update(
             members=list(episode.household.members.all()),
             private_notes=list(selectors.private_notes_for(request.user, episode)),
@@ -431,9 +429,7 @@ def reads(request, reference):
     dossier, personal = _project(request, reference)
     if not selectors.is_manager(request.user, dossier):
         raise PermissionDenied("Réservé au responsable de l'accompagnement du projet.")
-    page = Paginator(selectors.reads_visible_to(request.user).filter(dossier=dossier), 100).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.reads_visible_to(request.user, dossier), 100).get_page(request.GET.get("page"))
     return render(request, "www/households/reads.html", {
         "dossier": dossier, "page": page, "title": "Journal des consultations",
         "breadcrumb_data": _crumbs(dossier, "Journal des consultations"),
@@ -504,9 +500,7 @@ def export(request, household, fmt):
         raise Http404("Format inconnu.")
     episode = _personal_episode(request, household)
     data = _everything(episode)
-    record_read(
-        request.user, episode.household, what=f"export {fmt} (droit d'accès)", dossier=episode.dossier
-    )
+    record_read(request.user, episode, what=f"export {fmt} (droit d'accès)")
     filename = f"menage-{episode.household.reference}"
     if fmt == "json":
         response = HttpResponse(
