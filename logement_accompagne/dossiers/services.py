@@ -9,6 +9,8 @@ concurrent transitions exactly one wins and the other gets TransitionConflict.
 
 import hashlib
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -354,6 +356,36 @@ def add_carrier(*, user, dossier: Dossier, organisation: Organisation) -> Dossie
     return link
 
 
+# Files stored inside a ``files_removed_if_failed`` block, as (storage, name).
+_stored_files: ContextVar[list | None] = ContextVar("stored_files", default=None)
+
+
+@contextmanager
+def files_removed_if_failed():
+    """Files written to storage inside the block are deleted again if the block raises.
+
+    A transaction rolls back the attachment rows but not the files they pointed to: a write that
+    fails half-way (an import interrupted after its original document was stored) would leave
+    orphans behind. Put it outside the transaction (``@files_removed_if_failed`` above
+    ``@transaction.atomic``); nested blocks leave the cleanup to the outermost one.
+    """
+    if _stored_files.get() is not None:
+        yield
+        return
+    token = _stored_files.set([])
+    try:
+        yield
+    except BaseException:
+        for storage, name in _stored_files.get():
+            try:
+                storage.delete(name)
+            except OSError:  # the original error matters more; prune_files removes what is left
+                logger.exception("stored file %s not removed after a failed write", name)
+        raise
+    finally:
+        _stored_files.reset(token)
+
+
 @transaction.atomic
 def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content_type: str,
                    description: str = "", required_document=None) -> Attachment:  # fmt: skip
@@ -375,6 +407,8 @@ def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content
         uploaded_by=user,
     )
     attachment.file.save(name, ContentFile(content), save=False)
+    if (stored := _stored_files.get()) is not None:
+        stored.append((attachment.file.storage, attachment.file.name))
     # If the row cannot be written, the stored file must not stay behind.
     try:
         attachment.save()

@@ -9,7 +9,12 @@ from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.attachments import Refused, detect
 from logement_accompagne.dossiers.canonical import apply_canonical
 from logement_accompagne.dossiers.models import Dossier, DossierCarrier, Transition
-from logement_accompagne.dossiers.services import add_attachment, carrier_role_for, require_may_create
+from logement_accompagne.dossiers.services import (
+    add_attachment,
+    carrier_role_for,
+    files_removed_if_failed,
+    require_may_create,
+)
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 
@@ -43,12 +48,15 @@ def opinions_as_text(canonical: dict) -> dict:
     return document
 
 
+@files_removed_if_failed()
 @transaction.atomic
 def confirm(job: ImportJob, canonical: dict):
     """Create the draft from the reviewed document, for the uploader's organisation only.
 
     The uploader must still be a carrier of that organisation and the call still open; the other
-    carriers the document names stay as text, to be invited like any co-carrier.
+    carriers the document names stay as text, to be invited like any co-carrier. All or nothing:
+    interrupted anywhere, no row is written, the stored original is removed, and the job stays
+    ready to be confirmed again.
     """
     locked = ImportJob.objects.select_for_update().select_related("call", "organisation").get(pk=job.pk)
     if locked.state == ImportJob.State.CONFIRMED:
@@ -72,6 +80,7 @@ def confirm(job: ImportJob, canonical: dict):
     return dossier
 
 
+@files_removed_if_failed()
 @transaction.atomic
 def import_draft(*, user, call: Call, organisation, canonical: dict,
                  original_file: tuple[str, bytes] | None = None) -> Dossier:  # fmt: skip
@@ -95,6 +104,7 @@ def import_draft(*, user, call: Call, organisation, canonical: dict,
     return dossier
 
 
+@files_removed_if_failed()
 @transaction.atomic
 def create_draft_from_canonical(
     canonical: dict,

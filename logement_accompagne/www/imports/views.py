@@ -117,6 +117,10 @@ def review(request, job_id):
             else redirect("home")
         )
     if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
+        # A worker that died during the analysis: retried, or failed with a French message.
+        if any(jobs.sweep_stale(ImportJob.objects.filter(pk=job.pk))):
+            job.refresh_from_db()
+    if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
         return render(request, "www/imports/progress.html", context)
     if job.state == ImportJob.State.FAILED:
         return render(request, "www/imports/failed.html", context, status=422)
