@@ -9,7 +9,12 @@ from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.attachments import Refused, detect
 from logement_accompagne.dossiers.canonical import apply_canonical
 from logement_accompagne.dossiers.models import Dossier, DossierCarrier, Transition
-from logement_accompagne.dossiers.services import add_attachment, carrier_role_for, require_may_create
+from logement_accompagne.dossiers.services import (
+    add_attachment,
+    carrier_role_for,
+    invite_carrier,
+    require_may_create,
+)
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 
@@ -44,11 +49,13 @@ def opinions_as_text(canonical: dict) -> dict:
 
 
 @transaction.atomic
-def confirm(job: ImportJob, canonical: dict):
+def confirm(job: ImportJob, canonical: dict, *, co_carriers=()):
     """Create the draft from the reviewed document, for the uploader's organisation only.
 
-    The uploader must still be a carrier of that organisation and the call still open; the other
-    carriers the document names stay as text, to be invited like any co-carrier.
+    The uploader must still be a carrier of that organisation and the call still open. The other
+    carriers the document names are never attached: those the person confirms (`co_carriers`,
+    chosen among the proposed known organisations) receive the invitation any co-carrier gets,
+    and see the dossier only once they accept.
     """
     locked = ImportJob.objects.select_for_update().select_related("call", "organisation").get(pk=job.pk)
     if locked.state == ImportJob.State.CONFIRMED:
@@ -65,6 +72,8 @@ def confirm(job: ImportJob, canonical: dict):
         user=locked.uploaded_by, call=locked.call, organisation=locked.organisation, canonical=canonical,
         original_file=(locked.original_name, content),
     )  # fmt: skip
+    for organisation in co_carriers:
+        invite_carrier(user=locked.uploaded_by, dossier=dossier, organisation=organisation, from_import=True)
     locked.state = ImportJob.State.CONFIRMED
     locked.dossier = dossier
     locked.canonical = canonical
