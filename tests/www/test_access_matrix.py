@@ -585,8 +585,8 @@ MATRIX.update(
                 method="post",
                 kwargs=landlord_kwargs,
                 data=lambda c, d: {
-                    "o%s-email" % c.landlord.pk: "nouvelle@exemple.fr",
-                    "o%s-role" % c.landlord.pk: "carrier",
+                    f"o{c.landlord.pk}-email": "nouvelle@exemple.fr",
+                    f"o{c.landlord.pk}-role": "carrier",
                 },
                 effect=lambda c, d, a: c.landlord.memberships.get(
                     user__email="nouvelle@exemple.fr", role="carrier"
