@@ -18,7 +18,7 @@ from logement_accompagne.organisations.selectors import services_covering_q
 
 from .enums import Status
 
-SUBJECT_PREFIX = "[Logement accompagné]"
+SUBJECT_PREFIX = notices.SUBJECT_PREFIX
 
 
 def carriers_of(dossier):

@@ -10,6 +10,8 @@ from django.core.mail import EmailMessage, get_connection
 
 from .models import Notification
 
+SUBJECT_PREFIX = "[Logement accompagné]"
+
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
@@ -33,10 +35,10 @@ def send(*, subject: str, body: str, recipients, url: str = "", attachments=()) 
         for name, content, content_type in attachments:
             message.attach(name, content, content_type)
         messages.append(message)
+    # The centre shows the same words without the e-mail's framing (subject prefix, greeting).
+    title = subject.removeprefix(SUBJECT_PREFIX).strip()
+    summary = body.strip().removeprefix("Bonjour,").strip()
     Notification.objects.bulk_create(
-        [
-            Notification(recipient=user, subject=subject, body=body.strip(), url=url)
-            for user in people.values()
-        ]
+        [Notification(recipient=user, subject=title, body=summary, url=url) for user in people.values()]
     )
     return get_connection(fail_silently=False).send_messages(messages)

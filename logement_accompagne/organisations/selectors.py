@@ -103,7 +103,12 @@ def organisations_able_to_carry(excluding_dossier=None):
 
     organisations = Organisation.objects.filter(kind__in=CARRIER_KINDS)
     if excluding_dossier is not None:
-        organisations = organisations.exclude(carrier_links__dossier=excluding_dossier)
+        organisations = organisations.exclude(carrier_links__dossier=excluding_dossier).exclude(
+            # Nor those already invited and yet to answer.
+            pk__in=Organisation.objects.filter(
+                carrier_invitations__dossier=excluding_dossier, carrier_invitations__state="pending"
+            ).values("pk")
+        )
     return organisations.select_related("department").order_by("name")
 
 

@@ -112,7 +112,7 @@ def test_notification_centre_counts_what_is_new_since_the_last_visit(
         advance(cast, Status.SUBMITTED)
     home = client.get(reverse("home")).content.decode()
     assert (
-        '<span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w www-count" aria-hidden="true">1</span>'
+        '<span class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon fr-ml-1w www-count" aria-hidden="true">1</span>'
         in home
     )
     centre = client.get(reverse("organisations:notifications")).content.decode()
