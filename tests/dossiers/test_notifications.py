@@ -124,3 +124,16 @@ def test_notification_centre_counts_what_is_new_since_the_last_visit(
     assert "www-count" in client.get(reverse("home")).content.decode()
     centre = client.get(reverse("organisations:notifications")).content.decode()
     assert "1 nouvelle notification" in centre and "Budget joint." in centre
+
+
+def test_the_receipt_is_downloadable_from_the_dossier_page(client, cast):
+    services.submit(user=cast.carrier, dossier=cast.dossier, attested=True)
+    client.force_login(cast.carrier)
+    page = client.get(reverse("dossiers:detail", args=[cast.dossier.reference])).content.decode()
+    url = reverse("dossiers:receipt", args=[cast.dossier.reference, 1])
+    assert f'href="{url}"' in page and "Récépissé du dépôt n° 1" in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Récépissé de dépôt" in text and cast.dossier.short_reference in text
+    assert client.get(reverse("dossiers:receipt", args=[cast.dossier.reference, 2])).status_code == 404

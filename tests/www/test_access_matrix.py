@@ -331,6 +331,13 @@ MATRIX: dict[str, list[Case]] = {
             ),
         ),
     ],
+    "dossiers:receipt": [
+        Case(
+            on_dossier(VIEWERS),
+            state=Status.SUBMITTED,
+            kwargs=lambda c, d: {"reference": d.reference, "number": 1},
+        )
+    ],
     # Instructors
     "review:queue": [Case(logged_in(carrier=403, carrier_other=403))],
     "review:start": [

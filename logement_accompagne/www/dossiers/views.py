@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -161,6 +161,7 @@ def dossier_detail(request, reference):
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
         "message_count": dossier.messages.count(),
+        "receipts": list(dossier.submissions.values("number", "attested_at")),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
     # Carriers read the departmental and regional opinions (conditions included) once decided.
@@ -619,3 +620,19 @@ def carriers(request, reference):
             "breadcrumb_data": crumbs(dossier, "Porteurs", request=request),
         },
     )
+
+
+@login_required
+def receipt(request, reference, number):
+    """The receipt of one filing (PDF), as the carriers received it by e-mail."""
+    from logement_accompagne.dossiers.receipt import receipt_pdf
+
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.VIEW, dossier)
+    submission = dossier.submissions.select_related("attested_by", "dossier").filter(number=number).first()
+    if submission is None:
+        raise Http404("Récépissé introuvable.")
+    response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
+    name = f"recepisse-{dossier.short_reference}-{submission.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
