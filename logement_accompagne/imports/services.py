@@ -13,6 +13,7 @@ from logement_accompagne.dossiers.services import (
     add_attachment,
     carrier_role_for,
     files_removed_if_failed,
+    invite_carrier,
     require_may_create,
 )
 from logement_accompagne.organisations.enums import Role
@@ -50,13 +51,14 @@ def opinions_as_text(canonical: dict) -> dict:
 
 @files_removed_if_failed()
 @transaction.atomic
-def confirm(job: ImportJob, canonical: dict):
+def confirm(job: ImportJob, canonical: dict, *, co_carriers=()):
     """Create the draft from the reviewed document, for the uploader's organisation only.
 
-    The uploader must still be a carrier of that organisation and the call still open; the other
-    carriers the document names stay as text, to be invited like any co-carrier. All or nothing:
-    interrupted anywhere, no row is written, the stored original is removed, and the job stays
-    ready to be confirmed again.
+    The uploader must still be a carrier of that organisation and the call still open. The other
+    carriers the document names are never attached: those the person confirms (`co_carriers`,
+    chosen among the proposed known organisations) receive the invitation any co-carrier gets,
+    and see the dossier only once they accept. All or nothing: interrupted anywhere, no row is
+    written, the stored original is removed, and the job stays ready to be confirmed again.
     """
     locked = ImportJob.objects.select_for_update().select_related("call", "organisation").get(pk=job.pk)
     if locked.state == ImportJob.State.CONFIRMED:
@@ -73,6 +75,8 @@ def confirm(job: ImportJob, canonical: dict):
         user=locked.uploaded_by, call=locked.call, organisation=locked.organisation, canonical=canonical,
         original_file=(locked.original_name, content),
     )  # fmt: skip
+    for organisation in co_carriers:
+        invite_carrier(user=locked.uploaded_by, dossier=dossier, organisation=organisation, from_import=True)
     locked.state = ImportJob.State.CONFIRMED
     locked.dossier = dossier
     locked.canonical = canonical

@@ -10,6 +10,7 @@ urlpatterns = [
     path("instruction/", include(("logement_accompagne.www.review.urls", "review"))),
     path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),
     path("menages/", include(("logement_accompagne.www.households.urls", "households"))),
+    path("organisation/", include(("logement_accompagne.www.organisations.urls", "organisations"))),
     path("appels/", include(("logement_accompagne.www.calls.urls", "calls"))),
     path("pilotage/", include(("logement_accompagne.www.reporting.urls", "reporting"))),
     path("donnees-ouvertes/", include(("logement_accompagne.www.reporting.public_urls", "opendata"))),

@@ -320,10 +320,23 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.DRAFT,
             method="post",
             data=partner,
+            # An invitation, not access: the partner carries the dossier only once it accepts.
             effect=did(
-                lambda c, d, a: d.carrier_links.filter(organisation__name="Association partenaire").exists()
+                lambda c, d, a: (
+                    d.carrier_invitations.filter(
+                        organisation__name="Association partenaire", state="pending"
+                    ).exists()
+                    and not d.carrier_links.filter(organisation__name="Association partenaire").exists()
+                )
             ),
         ),
+    ],
+    "dossiers:receipt": [
+        Case(
+            on_dossier(VIEWERS),
+            state=Status.SUBMITTED,
+            kwargs=lambda c, d: {"reference": d.reference, "number": 1},
+        )
     ],
     # Instructors
     "review:queue": [Case(logged_in(carrier=403, carrier_other=403))],
@@ -512,6 +525,103 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
 }
+
+
+# --- « Mon organisation » (issue #7 items 4, 6, 7): invitations, members, notifications ------------
+
+
+def managers(cast, dossier):
+    """The carrier administers his organisation; the departmental instructor heads his service."""
+    from logement_accompagne.organisations.enums import Role
+    from logement_accompagne.organisations.models import Membership
+
+    Membership.objects.get_or_create(
+        user=cast.carrier, organisation=cast.landlord, role=Role.ORGANISATION_ADMIN
+    )
+    Membership.objects.get_or_create(
+        user=cast.dept, organisation=factories.departmental_service("45"), role=Role.SERVICE_HEAD
+    )
+
+
+def landlord_kwargs(cast, dossier):
+    managers(cast, dossier)
+    return {"organisation_id": cast.landlord.pk}
+
+
+def support_membership_kwargs(cast, dossier):
+    from logement_accompagne.organisations.enums import Role
+    from logement_accompagne.organisations.models import Membership
+
+    managers(cast, dossier)
+    cast["membership"] = Membership.objects.get(user=cast.support_worker, role=Role.SUPPORT_WORKER)
+    return {"pk": cast["membership"].pk}
+
+
+def invitation_to_other_landlord(cast, dossier):
+    """The other landlord (no administrator: its carrier answers) is invited on the dossier."""
+    cast["invitation"] = services.invite_carrier(
+        user=cast.carrier, dossier=dossier, organisation=cast.other_landlord
+    )
+    return {"pk": cast["invitation"].pk}
+
+
+ONLY_MANAGERS = {**everyone(403), "anonymous": "login", "carrier": "ok", "dept": "ok"}
+MATRIX.update(
+    {
+        "organisations:invitations": [Case(logged_in())],
+        "organisations:answer_invitation": [
+            Case(
+                {**everyone(404), "anonymous": "login", "carrier_other": "ok"},
+                method="post",
+                state=Status.DRAFT,
+                kwargs=invitation_to_other_landlord,
+                data=lambda c, d: {"answer": "accept"},
+                effect=did(
+                    lambda c, d, a: (
+                        d.carrier_links.filter(organisation=c.other_landlord).exists()
+                        and d.carrier_invitations.get().state == "accepted"
+                    )
+                ),
+                notes="only the invited organisation's administrators (here: its carrier, none being admin)",
+            ),
+        ],
+        "organisations:members": [Case(ONLY_MANAGERS, kwargs=lambda c, d: managers(c, d) or {})],
+        "organisations:invite_member": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=landlord_kwargs,
+                data=lambda c, d: {
+                    f"o{c.landlord.pk}-email": "nouvelle@exemple.fr",
+                    f"o{c.landlord.pk}-role": "carrier",
+                },
+                effect=lambda c, d, a: c.landlord.memberships.get(
+                    user__email="nouvelle@exemple.fr", role="carrier"
+                ),
+            ),
+        ],
+        "organisations:change_role": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=support_membership_kwargs,
+                data=lambda c, d: {f"m{c.membership.pk}-role": "support_manager"},
+                effect=lambda c, d, a: c.landlord.memberships.get(
+                    user=c.support_worker, role="support_manager"
+                ),
+            ),
+        ],
+        "organisations:end_membership": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=support_membership_kwargs,
+                effect=did(lambda c, d, a: not c.landlord.memberships.filter(user=c.support_worker).exists()),
+            ),
+        ],
+        "organisations:notifications": [Case(logged_in())],
+    }
+)
 
 
 # Households (issue #10): declared with the support workers in test_households_access.py.

@@ -107,7 +107,11 @@ def home(request):
     if scope.committee or scope.administrator:
         context["awaiting_decision"] = visible.filter(status=Status.COMMITTEE).count()
     context["no_role"] = not (
-        scope.is_carrier or scope.is_instructor or scope.administrator or request.user.is_staff
+        scope.is_carrier
+        or scope.is_instructor
+        or scope.administrator
+        or request.user.is_staff
+        or scope.manages_members
     )
     return render(request, "www/accounts/home.html", context)
 

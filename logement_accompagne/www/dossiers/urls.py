@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:reference>/pieces-jointes/", views.attachments, name="attachments"),
     path("<uuid:reference>/pieces-jointes/<int:pk>/", views.attachment_download, name="attachment"),
     path("<uuid:reference>/porteurs/", views.carriers, name="carriers"),
+    path("<uuid:reference>/recepisses/<int:number>/", views.receipt, name="receipt"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.attachments import stored_name
+from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
 from logement_accompagne.dossiers.models import Attachment
@@ -119,6 +120,8 @@ def dossier_create(request):
             form.add_error(None, error_text(error))
         else:
             messages.success(request, "Le dossier a été créé. Remplissez-le section par section.")
+            for warning in arrival_warnings(dossier, organisation=form.cleaned_data["organisation"]):
+                messages.warning(request, warning)
             return redirect("dossiers:edit_section", reference=dossier.reference, slug=SECTIONS[0].slug)
     return render(
         request,
@@ -158,6 +161,7 @@ def dossier_detail(request, reference):
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
         "message_count": dossier.messages.count(),
+        "receipts": list(dossier.submissions.values("number", "attested_at")),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
     # Carriers read the departmental and regional opinions (conditions included) once decided.
@@ -590,18 +594,20 @@ def carriers(request, reference):
         if form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
-                services.add_carrier(user=request.user, dossier=dossier, organisation=organisation)
+                services.invite_carrier(user=request.user, dossier=dossier, organisation=organisation)
             except (InvalidTransition, ValidationError) as error:
                 form.add_error("organisation", error_text(error))
             else:
                 messages.success(
                     request,
-                    f"« {organisation} » est désormais co-porteur : ses membres ont accès au dossier.",
+                    f"« {organisation} » est invitée à co-porter le dossier. Elle n'y aura accès "
+                    "qu'une fois l'invitation acceptée par l'un de ses administrateurs.",
                 )
                 return redirect("dossiers:carriers", reference=reference)
     elif can_invite:
         form = CarrierInviteForm(dossier=dossier)
     links = dossier.carrier_links.select_related("organisation", "organisation__department")
+    invitations = dossier.carrier_invitations.select_related("organisation", "invited_by", "answered_by")
     return render(
         request,
         "www/dossiers/carriers.html",
@@ -609,7 +615,24 @@ def carriers(request, reference):
             "title": f"Porteurs — {dossier}",
             "dossier": dossier,
             "links": list(links),
+            "invitations": list(invitations),
             "form": form,
             "breadcrumb_data": crumbs(dossier, "Porteurs", request=request),
         },
     )
+
+
+@login_required
+def receipt(request, reference, number):
+    """The receipt of one filing (PDF), as the carriers received it by e-mail."""
+    from logement_accompagne.dossiers.receipt import receipt_pdf
+
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.VIEW, dossier)
+    submission = dossier.submissions.select_related("attested_by", "dossier").filter(number=number).first()
+    if submission is None:
+        raise Http404("Récépissé introuvable.")
+    response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
+    name = f"recepisse-{dossier.short_reference}-{submission.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -46,7 +46,7 @@ class ReviewForm(DsfrForm):
     """One editable field per value of the canonical document a person types in, with the paper
     form's own label and hint, in the paper form's order (the form declared once, importer/form.py)."""
 
-    def __init__(self, *args, canonical: dict, **kwargs):
+    def __init__(self, *args, canonical: dict, proposals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.canonical = canonical
         for declared in paper_form.FIELDS:
@@ -67,6 +67,21 @@ class ReviewForm(DsfrForm):
             self.fields[declared.path].label = declared.label
             if declared.help and declared.type != "departments":
                 self.fields[declared.path].help_text = declared.help
+        if proposals is not None and proposals.exists():
+            # Known organisations the document names: proposed, attached only if the person says so.
+            self.fields["co_carriers"] = forms.ModelMultipleChoiceField(
+                label="Inviter comme co-porteurs",
+                queryset=proposals,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Ces organisations connues de la plateforme portent le nom d'un porteur cité dans "
+                "le document. Cochez celles qui portent réellement le projet avec vous : elles recevront une "
+                "invitation et n'auront accès au dossier qu'après l'avoir acceptée.",
+            )
+            self.fields["co_carriers"].label_from_instance = lambda organisation: (
+                f"{organisation.name} — {organisation.get_kind_display()}"
+                + (f" ({organisation.department})" if organisation.department_id else "")
+            )
         self.apply_dsfr_classes()
 
     def _scalar(self, declared) -> forms.Field:

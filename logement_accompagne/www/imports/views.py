@@ -17,6 +17,7 @@ from logement_accompagne.importer.schema import empty_money
 from logement_accompagne.importer.schema import get as get_path
 from logement_accompagne.imports import jobs, services
 from logement_accompagne.imports.models import ImportJob
+from logement_accompagne.imports.selectors import proposed_co_carriers, review_warnings
 from logement_accompagne.organisations.enums import OrganisationKind
 from logement_accompagne.organisations.selectors import carrier_organisations_of
 from logement_accompagne.www.dossiers.views import crumbs
@@ -99,6 +100,8 @@ def _field_rows(form: ReviewForm, sources: dict):
     titles = {section.slug: section.title for section in paper_form.SECTIONS}
     ocr = set(sources.get(OCR_SOURCES_KEY, []))  # values read from scanned pages
     for name in form.fields:
+        if name == "co_carriers":
+            continue  # shown with the carriers the document names
         section = titles[paper_form.FIELD_BY_PATH[name].section]
         yield {"field": form[name], "source": sources.get(name, ""), "section": section, "ocr": name in ocr}
 
@@ -124,16 +127,27 @@ def review(request, job_id):
         return render(request, "www/imports/progress.html", context)
     if job.state == ImportJob.State.FAILED:
         return render(request, "www/imports/failed.html", context, status=422)
-    form = ReviewForm(request.POST or None, canonical=job.canonical)
+    form = ReviewForm(request.POST or None, canonical=job.canonical, proposals=proposed_co_carriers(job))
     if request.method == "POST" and form.is_valid():
+        reviewed = form.reviewed_document()
+        invited = list(form.cleaned_data.get("co_carriers") or [])
         try:
-            dossier = services.confirm(job, form.reviewed_document())
-        except ValidationError as error:
+            dossier = services.confirm(job, reviewed, co_carriers=invited)
+        except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error)
         else:
             messages.success(
                 request, "Le brouillon a été créé à partir du document. Vérifiez-le puis déposez-le."
             )
+            if invited:
+                messages.info(
+                    request,
+                    "Invitation envoyée à "
+                    + ", ".join(f"« {organisation} »" for organisation in invited)
+                    + " : chacune aura accès au dossier une fois l'invitation acceptée.",
+                )
+            for warning in review_warnings(job, reviewed):
+                messages.warning(request, warning)
             return redirect("dossiers:detail", reference=dossier.reference)
     context.update(
         form=form,
@@ -146,5 +160,6 @@ def review(request, job_id):
             for item in get_path(job.canonical or {}, "carriers.organisations")
         ],
         scalar_count=len(SCALAR_FIELDS),
+        arrival_warnings=review_warnings(job),
     )
     return render(request, "www/imports/review.html", context)

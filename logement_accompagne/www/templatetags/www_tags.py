@@ -55,6 +55,10 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
         or scope.administrator
     ):
         items.append({"label": "Pilotage", "url": reverse("reporting:home")})
+    if scope.is_carrier or scope.organisation_admin:
+        items.append({"label": "Invitations", "url": reverse("organisations:invitations")})
+    if scope.manages_members:
+        items.append({"label": "Membres", "url": reverse("organisations:members")})
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index")})
     for item in items:
@@ -69,6 +73,15 @@ def main_navigation(context):
     if request is None:
         return []
     return navigation_for(request.user, request.path)
+
+
+@register.simple_tag(takes_context=True)
+def unseen_notifications(context) -> int:
+    """How many notifications arrived since the person last opened the centre (header badge)."""
+    from logement_accompagne.organisations.selectors import unseen_count
+
+    request = context.get("request")
+    return unseen_count(request.user) if request is not None else 0
 
 
 @register.simple_tag
