@@ -260,6 +260,25 @@ MATRIX: dict[str, list[Case]] = {
         ),
         Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
     ],
+    "dossiers:autosave_section": [
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
+            notes="the section page's automatic draft save (JSON), same service and conflict rule",
+        ),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.RETURNED,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30),
+        ),
+    ],
     "dossiers:submit": [
         Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT),
         Case(
