@@ -542,10 +542,7 @@ def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossie
     return current
 
 
-def french_eur(amount: Decimal) -> str:
-    """1440 → « 1 440,00 € » (narrow no-break space between thousands): amounts in messages."""
-    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+french_eur = checks.french_eur  # « 1 440,00 € » in messages: one format (checks.french_eur)
 
 
 class EnvelopeExceeded(ValidationError):

@@ -57,7 +57,7 @@ def test_upload_review_and_confirm_create_a_draft_with_the_original_attached(cli
     assert "Vérifier ce que la plateforme a compris" in html
     assert "Prévenir l&#x27;impayé" in html or "Prévenir l'impayé" in html
     # Costs and carriers read from the document are shown in French, not as keys.
-    assert "Coût de l&#x27;accompagnement par ménage : 1440 € (par ménage, par an)" in html
+    assert "Coût de l&#x27;accompagnement par ménage : 1\u202f440,00\u00a0€ (par ménage, par an)" in html
     assert "OPH Logem Test" in html and "finance.support_cost" not in html
     # The person corrects one value before confirming.
     form = page.context["form"]

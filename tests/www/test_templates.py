@@ -15,3 +15,33 @@ def test_no_multiline_short_comment():
             if opened and line.count("#}") < opened:
                 wrong.append(f"{path.relative_to(TEMPLATES)}:{number}")
     assert not wrong, "Commentaires {# #} sur plusieurs lignes (utilisez {% comment %}) : " + ", ".join(wrong)
+
+
+def test_every_amount_goes_through_the_one_french_format():
+    """« 1 440,00 € » everywhere: a raw variable followed by « € » in a page, or an amount
+    formatted by hand in the web layer's Python, would print « 1440.00 € » or « 1,440 € »."""
+    import re
+
+    wrong = []
+    raw_in_template = re.compile(r"}}\s*(&nbsp;)?€")
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if raw_in_template.search(line):
+                wrong.append(f"{path.relative_to(TEMPLATES)}:{number}")
+    hand_formatted = re.compile(r"\{[^{}]*:[^{}]*f\}\s*€")
+    for path in sorted(TEMPLATES.parent.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if hand_formatted.search(line):
+                wrong.append(f"{path.relative_to(TEMPLATES.parent)}:{number}")
+    assert not wrong, "Montants hors du filtre « euros » / de french_eur : " + ", ".join(wrong)
+
+
+def test_the_euros_filter_writes_french_amounts():
+    from decimal import Decimal
+
+    from logement_accompagne.www.templatetags.www_tags import euros
+
+    assert euros(Decimal("1440")) == "1\u202f440,00\u00a0€"
+    assert euros("1234567.5") == "1\u202f234\u202f567,50\u00a0€"
+    assert euros(0) == "0,00\u00a0€"
+    assert euros(None) == "—"

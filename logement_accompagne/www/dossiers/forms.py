@@ -14,6 +14,7 @@ from django.forms import formset_factory
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import attachments as uploads
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import Section
@@ -114,7 +115,7 @@ class FinanceForm(SectionForm):
         cap = self.dossier.call.project_cap_eur
         self.fields[
             "requested_amount_eur"
-        ].help_text = f"Plafond par projet de cet appel : {cap:,.0f} €.".replace(",", "\u202f")
+        ].help_text = f"Plafond par projet de cet appel : {french_eur(cap)}."
 
 
 class DurationForm(SectionForm):

@@ -197,6 +197,10 @@ def _show(value) -> str:
     return str(value)
 
 
+def _amount(value) -> str:
+    return "Non renseigné" if value is None or value == "" else checks.french_eur(value)
+
+
 def _mobilisation_text(keys) -> str:
     return ", ".join(Mobilisation(key).label for key in keys) or "Aucune"
 
@@ -205,8 +209,8 @@ def _lines_text(lines: list[dict], kind: str) -> str:
     if not lines:
         return "Aucune ligne"
     if kind == "cost":
-        return " ; ".join(f"{line['kind']} : {_show(line['amount_eur'])} €" for line in lines)
-    return " ; ".join(f"{line['funder']} : {_show(line['amount_eur'])} €" for line in lines)
+        return " ; ".join(f"{line['kind']} : {_amount(line['amount_eur'])}" for line in lines)
+    return " ; ".join(f"{line['funder']} : {_amount(line['amount_eur'])}" for line in lines)
 
 
 def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
