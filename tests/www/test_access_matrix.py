@@ -107,6 +107,12 @@ def import_job(cast, dossier):
     return {"job_id": job.pk}
 
 
+def import_jobs_of(user):
+    from logement_accompagne.imports.models import ImportJob
+
+    return ImportJob.objects.filter(uploaded_by=user)
+
+
 def section_data(cast, dossier):
     return {"version": str(dossier.version), "households": "30", "dalo_eligible": "yes",
             "collective_agreements": "no", "pdalpd": "yes"}  # fmt: skip
@@ -243,6 +249,16 @@ MATRIX: dict[str, list[Case]] = {
             kwargs=import_job,
             notes="an import is private to the person who uploaded it",
         ),  # fmt: skip
+    ],
+    "imports:cancel": [
+        Case(
+            {**everyone(404), "anonymous": "login", "carrier": "ok"},
+            state=Status.DRAFT,
+            kwargs=import_job,
+            method="post",
+            effect=did(lambda c, d, a: not import_jobs_of(c.carrier).exists()),
+            notes="cancelling the review deletes the uploader's own import, nothing else",
+        ),
     ],
     "dossiers:detail": [
         Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
