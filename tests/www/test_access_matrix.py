@@ -421,8 +421,10 @@ MATRIX: dict[str, list[Case]] = {
             on_dossier({"dept"}),
             state=Status.DEPARTMENTAL_REVIEW,
             method="post",
-            data=lambda c, d: {"message": "Compléter"},
-            effect=status_is(Status.RETURNED),
+            data=lambda c, d: {"message": "Compléter", "due_on": "2099-01-15"},
+            effect=did(
+                lambda c, d, a: d.status == Status.RETURNED and str(d.completion_due_on) == "2099-01-15"
+            ),
         ),  # fmt: skip
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
     ],

@@ -45,3 +45,22 @@ def test_the_euros_filter_writes_french_amounts():
     assert euros("1234567.5") == "1\u202f234\u202f567,50\u00a0€"
     assert euros(0) == "0,00\u00a0€"
     assert euros(None) == "—"
+
+
+def test_every_form_that_posts_opens_with_the_error_summary():
+    """« Le formulaire contient des erreurs », each linked to its field, at the top of every form
+    of the dossier's life (households' own forms are theirs: tests/www/test_households_access.py)."""
+    wrong = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        relative = path.relative_to(TEMPLATES)
+        if (
+            len(relative.parts) < 3
+            or relative.parts[1] in ("households", "includes")
+            or relative.name == "detail.html"
+        ):
+            continue
+        text = path.read_text(encoding="utf-8")
+        posts_a_form = 'method="post"' in text and "{% csrf_token %}" in text and "form." in text
+        if posts_a_form and "form_errors.html" not in text and "form_block.html" not in text:
+            wrong.append(str(relative))
+    assert not wrong, "Formulaires sans résumé des erreurs en tête : " + ", ".join(wrong)

@@ -16,6 +16,7 @@ from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.attachments import stored_name
+from logement_accompagne.dossiers.changes import since_previous_submission
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
 from logement_accompagne.dossiers.models import Attachment
@@ -177,6 +178,10 @@ def dossier_detail(request, reference):
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)
+    if reviewer and dossier.submitted_at is not None:
+        # After a resubmission the instructor reads what changed, field by field, without having
+        # to take the dossier in charge again.
+        context["changes_since_previous"] = since_previous_submission(dossier)
     if dossier.status == Status.RETURNED:
         context["return_request"] = (
             dossier.transitions.filter(to_status=Status.RETURNED).select_related("actor").last()

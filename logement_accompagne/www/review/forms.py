@@ -1,6 +1,9 @@
 """The instructors' forms: queue filters, departmental and regional opinions, request for completion."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
@@ -61,6 +64,10 @@ class RegionalOpinionForm(DsfrForm):
     )
 
 
+# A request for completion gives the carriers two weeks unless the instructor says otherwise.
+DEFAULT_COMPLETION_DAYS = 15
+
+
 class ReturnForm(DsfrForm):
     message = forms.CharField(
         label="Ce que les porteurs doivent compléter",
@@ -68,3 +75,16 @@ class ReturnForm(DsfrForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
     )
+    due_on = forms.DateField(
+        label="Compléments attendus au plus tard le",
+        help_text="Date affichée aux porteurs et sur la file d'instruction. Format : jj/mm/aaaa.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la date à laquelle les compléments sont attendus.",
+                        "invalid": "Saisissez une date valide, par exemple 15/01/2027."},
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(
+            days=DEFAULT_COMPLETION_DAYS
+        )
