@@ -98,5 +98,5 @@ def test_the_section_page_loads_the_draft_script_and_says_when_it_last_saved(log
     html = login(cast.carrier).get(section_url(cast.dossier, "publics")).content.decode()
     assert "www/js/drafts" in html
     assert f'data-autosave-url="{autosave_url(cast.dossier, "publics")}"' in html
-    assert re.search(r"Enregistré (à|le \d\d/\d\d/\d{4} à) \d\d:\d\d", html)
+    assert re.search(r"Dernier enregistrement du dossier le \d\d/\d\d/\d{4} à \d\d:\d\d", html)
     assert "<script>" not in html  # no inline script: the strict CSP forbids it

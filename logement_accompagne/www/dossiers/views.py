@@ -344,7 +344,7 @@ def edit_section(request, reference, slug):
             "cofunding": cofunding,
             "conflict": conflict,
             "conflict_by": conflict_by,
-            "last_saved": saved_at_text(dossier.updated_at) if dossier.updated_at else "",
+            "last_saved": last_saved_text(dossier.updated_at) if dossier.updated_at else "",
             "missing": missing,
             "step": index + 1,
             "steps": len(SECTIONS),
@@ -367,6 +367,12 @@ def saved_at_text(moment) -> str:
     if local.date() == timezone.localdate():
         return f"Enregistré à {local:%H:%M}"
     return f"Enregistré le {local:%d/%m/%Y} à {local:%H:%M}"
+
+
+def last_saved_text(moment) -> str:
+    """What the section page says when it opens: the dossier's last save, with its day."""
+    local = timezone.localtime(moment)
+    return f"Dernier enregistrement du dossier le {local:%d/%m/%Y} à {local:%H:%M}"
 
 
 def _draft_refused(message: str, status: int, **extra) -> JsonResponse:
