@@ -69,3 +69,16 @@ def test_after_resubmission_the_instructor_reads_what_changed(login, cast):
     assert rows["Montant demandé à l'appel (€)"][1] == "28\u202f000,00\u00a0€"
     # The carriers do not get the instructors' comparison.
     assert "Modifications depuis le dépôt précédent" not in login(cast.carrier).get(detail).content.decode()
+
+
+def test_dates_are_typed_and_shown_day_first_whatever_the_browser_language(login, cast):
+    advance(cast, Status.DEPARTMENTAL_REVIEW)
+    client = login(cast.dept)
+    html = client.get(return_url(cast.dossier)).content.decode()
+    shown = (timezone.localdate() + datetime.timedelta(days=15)).strftime("%d/%m/%Y")
+    assert f'value="{shown}"' in html and 'placeholder="jj/mm/aaaa"' in html and 'type="date"' not in html
+    assert (
+        client.post(return_url(cast.dossier), {"message": "RIB", "due_on": "15/01/2099"}).status_code == 302
+    )
+    cast.dossier.refresh_from_db()
+    assert cast.dossier.completion_due_on == datetime.date(2099, 1, 15)

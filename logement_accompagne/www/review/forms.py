@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
-from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
+from logement_accompagne.www.forms import FRENCH_DATE_HINT, DsfrForm, FrenchDateInput, InlineRadioSelect
 
 QUEUE_STATES = [status for status in Status if status != Status.DRAFT]
 
@@ -77,8 +77,8 @@ class ReturnForm(DsfrForm):
     )
     due_on = forms.DateField(
         label="Compléments attendus au plus tard le",
-        help_text="Date affichée aux porteurs et sur la file d'instruction. Format : jj/mm/aaaa.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=f"Date affichée aux porteurs sur leur dossier. {FRENCH_DATE_HINT}",
+        widget=FrenchDateInput(),
         error_messages={"required": "Indiquez la date à laquelle les compléments sont attendus.",
                         "invalid": "Saisissez une date valide, par exemple 15/01/2027."},
     )  # fmt: skip

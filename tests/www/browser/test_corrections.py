@@ -45,7 +45,7 @@ def test_completion_with_a_deadline_then_a_corrected_decision(browser, site):
     page.click("main a:has-text('Demander des compléments')")
     page.wait_for_load_state("load")
     page.fill("#id_message", "Merci de préciser le nombre de ménages accompagnés la première année.")
-    page.fill("#id_due_on", due.isoformat())
+    page.fill("#id_due_on", due.strftime("%d/%m/%Y"))
     dept.check("demande-complements-echeance")
     dept.submit("main form button[type=submit]")
     dossier.refresh_from_db()
@@ -94,13 +94,21 @@ def test_completion_with_a_deadline_then_a_corrected_decision(browser, site):
     dossier.refresh_from_db()
     assert dossier.target_characteristics.startswith("Familles monoparentales")
 
-    # The department picker: boxes with a search field, usable on a phone.
+    # The department picker: on a filed dossier it only shows its department...
     carrier.goto(base + "/sections/localisation/")
-    page.fill("#checkboxes-id_departments-filtre", "cher")
     visible = page.locator("#checkboxes-id_departments .fr-fieldset__element:visible")
+    assert [text.strip() for text in visible.all_inner_texts()] == ["Loiret (45)"]
+    assert not page.is_visible("#checkboxes-id_departments-filtre")
+    # ... and on a new draft, boxes with a search field, pre-filled with the carrier's department.
+    draft = factories.DossierFactory(carrier=site["landlord"], call=site["call"], name="Projet à Bourges",
+                                     department_codes=[])  # fmt: skip
+    carrier.goto(f"/dossiers/{draft.reference}/sections/localisation/")
+    assert page.is_checked("#checkboxes-id_departments input[value='45']")
+    page.fill("#checkboxes-id_departments-filtre", "cher")
     labels = [text.strip() for text in visible.all_inner_texts()]
-    assert "Cher (18)" in labels and "Loiret (45)" in labels  # matches, and what is ticked stays
-    assert len(labels) < 10
+    assert labels == ["Cher (18)", "Loir-et-Cher (41)", "Loiret (45)"]  # matches, and what is ticked stays
+    page.click("label:has-text('Cher (18)')")
+    assert "Cher (18), Loiret (45)" in page.inner_text(".www-checklist__chosen")
     carrier.check("choix-des-departements")
 
     carrier.goto(base + "/")

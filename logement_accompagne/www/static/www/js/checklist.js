@@ -55,6 +55,14 @@
       options.appendChild(element);
     });
 
+    // A picker that cannot change (a filed dossier) only shows what is ticked.
+    var frozen = elements.every(function (element) {
+      return element.querySelector("input[type=checkbox]").disabled;
+    });
+    if (frozen) {
+      search.hidden = true;
+    }
+
     var items = elements.map(function (element) {
       var box = element.querySelector("input[type=checkbox]");
       var text = element.querySelector("label").textContent;
@@ -68,7 +76,9 @@
         if (item.box.checked) {
           ticked.push(item.text);
         }
-        item.element.hidden = !(item.box.checked || !wanted || item.folded.indexOf(wanted) !== -1);
+        item.element.hidden = frozen
+          ? !item.box.checked
+          : !(item.box.checked || !wanted || item.folded.indexOf(wanted) !== -1);
       });
       chosen.textContent = ticked.length
         ? (ticked.length > 1 ? "Cochés : " : "Coché : ") + ticked.join(", ")
