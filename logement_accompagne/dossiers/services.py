@@ -625,10 +625,7 @@ def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossie
     return current
 
 
-def french_eur(amount: Decimal) -> str:
-    """1440 → « 1 440,00 € » (narrow no-break space between thousands): amounts in messages."""
-    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+french_eur = checks.french_eur  # « 1 440,00 € » in messages: one format (checks.french_eur)
 
 
 class EnvelopeExceeded(ValidationError):
@@ -788,15 +785,24 @@ def granted_total(call: Call) -> Decimal:
 
 
 @transaction.atomic
-def return_for_completion(*, user, dossier: Dossier, message: str) -> Dossier:
+def return_for_completion(*, user, dossier: Dossier, message: str, due_on=None) -> Dossier:
+    """The instructor asks the carriers for more, by a date (``due_on``, shown to both sides)."""
     current = _lock(dossier)
     require(user, Action.RETURN_FOR_COMPLETION, current)
     if not message.strip():
         raise ValidationError("Expliquez aux porteurs ce qu'ils doivent compléter.")
+    if due_on is not None and due_on <= timezone.localdate():
+        raise ValidationError(
+            {"due_on": "L'échéance doit être postérieure à aujourd'hui."}, code="due_on_past"
+        )
     _move(
-        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status
-    )
-    Message.objects.create(dossier=current, author=user, body=message.strip())
+        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status,
+        completion_due_on=due_on, completion_reminded_on=None,
+    )  # fmt: skip
+    body = message.strip()
+    if due_on is not None:
+        body += f"\n\nCompléments attendus au plus tard le {due_on:%d/%m/%Y}."
+    Message.objects.create(dossier=current, author=user, body=body)
     return current
 
 

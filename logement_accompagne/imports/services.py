@@ -2,7 +2,7 @@
 
 import copy
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from logement_accompagne.calls.models import Call
@@ -149,3 +149,18 @@ def _content_type(content: bytes) -> str:
         return detect(content).content_type
     except Refused:
         return "application/octet-stream"
+
+
+@transaction.atomic
+def discard(*, user, job: ImportJob) -> None:
+    """The person cancels an import before a draft is created: the job and the uploaded document
+    are removed (nothing of it is kept), nothing is created."""
+    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if current.uploaded_by_id != getattr(user, "pk", None):
+        raise PermissionDenied("Seule la personne qui a importé ce document peut annuler l'import.")
+    if current.state == ImportJob.State.CONFIRMED:
+        raise ValidationError("Le brouillon a déjà été créé : retirez-le depuis le dossier si besoin.")
+    name = current.file.name
+    current.delete()
+    if name:
+        transaction.on_commit(lambda: current.file.storage.delete(name))

@@ -107,6 +107,12 @@ def import_job(cast, dossier):
     return {"job_id": job.pk}
 
 
+def import_jobs_of(user):
+    from logement_accompagne.imports.models import ImportJob
+
+    return ImportJob.objects.filter(uploaded_by=user)
+
+
 def section_data(cast, dossier):
     return {"version": str(dossier.version), "households": "30", "dalo_eligible": "yes",
             "collective_agreements": "no", "pdalpd": "yes"}  # fmt: skip
@@ -244,6 +250,16 @@ MATRIX: dict[str, list[Case]] = {
             notes="an import is private to the person who uploaded it",
         ),  # fmt: skip
     ],
+    "imports:cancel": [
+        Case(
+            {**everyone(404), "anonymous": "login", "carrier": "ok"},
+            state=Status.DRAFT,
+            kwargs=import_job,
+            method="post",
+            effect=did(lambda c, d, a: not import_jobs_of(c.carrier).exists()),
+            notes="cancelling the review deletes the uploader's own import, nothing else",
+        ),
+    ],
     "dossiers:detail": [
         Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
@@ -259,6 +275,25 @@ MATRIX: dict[str, list[Case]] = {
             effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
         ),
         Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
+    ],
+    "dossiers:autosave_section": [
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
+            notes="the section page's automatic draft save (JSON), same service and conflict rule",
+        ),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.RETURNED,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30),
+        ),
     ],
     "dossiers:submit": [
         Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT),
@@ -399,8 +434,10 @@ MATRIX: dict[str, list[Case]] = {
             on_dossier({"dept"}),
             state=Status.DEPARTMENTAL_REVIEW,
             method="post",
-            data=lambda c, d: {"message": "Compléter"},
-            effect=status_is(Status.RETURNED),
+            data=lambda c, d: {"message": "Compléter", "due_on": "2099-01-15"},
+            effect=did(
+                lambda c, d, a: d.status == Status.RETURNED and str(d.completion_due_on) == "2099-01-15"
+            ),
         ),  # fmt: skip
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
     ],

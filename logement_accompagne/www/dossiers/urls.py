@@ -8,6 +8,7 @@ urlpatterns = [
     path("nouveau/", views.dossier_create, name="create"),
     path("<uuid:reference>/", views.dossier_detail, name="detail"),
     path("<uuid:reference>/sections/<slug:slug>/", views.edit_section, name="edit_section"),
+    path("<uuid:reference>/sections/<slug:slug>/brouillon/", views.autosave_section, name="autosave_section"),
     path("<uuid:reference>/deposer/", views.submit, name="submit"),
     path("<uuid:reference>/redeposer/", views.resubmit, name="resubmit"),
     path("<uuid:reference>/retirer/", views.withdraw, name="withdraw"),

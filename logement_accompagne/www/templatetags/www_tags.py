@@ -1,11 +1,12 @@
 """Template helpers of the web layer: navigation by role, status badges, French formatting."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.organisations.selectors import scope_of
 
@@ -97,11 +98,14 @@ def status_badge(status: str, small: bool = False):
 
 @register.filter
 def euros(value) -> str:
-    """12345.6 → « 12 346 € » (narrow no-break space as thousands separator, French style)."""
+    """1440 → « 1 440,00 € »: every amount of every page goes through this filter (or, in Python,
+    through the same ``french_eur``); CSV exports keep plain numbers for spreadsheets."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal("1"))
-    return f"{amount:,.0f}".replace(",", "\u202f") + "\u00a0€"
+    try:
+        return french_eur(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
 
 
 @register.filter
