@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..committee import documents
 from . import views
 
 # "importer/..." is reserved for the import of existing documents (www/imports).
@@ -15,4 +16,5 @@ urlpatterns = [
     path("<uuid:reference>/pieces-jointes/", views.attachments, name="attachments"),
     path("<uuid:reference>/pieces-jointes/<int:pk>/", views.attachment_download, name="attachment"),
     path("<uuid:reference>/porteurs/", views.carriers, name="carriers"),
+    path("<uuid:reference>/dossier.pdf", documents.dossier_pdf, name="pdf"),
 ]
