@@ -46,7 +46,9 @@ def test_a_batch_beyond_the_envelope_records_nothing_and_names_the_shortfall(cas
     session = open_session(cast)
     propose_all(cast, session, [first, second], "30000")
     # Someone decides a third dossier outside the session: the envelope no longer holds both.
-    dossier_services.decide(user=cast.committee, dossier=third, selected=True, amount_granted_eur=Decimal("10000"))
+    dossier_services.decide(
+        user=cast.committee, dossier=third, selected=True, amount_granted_eur=Decimal("10000")
+    )
     with pytest.raises(EnvelopeShortfall) as refused:
         session_services.confirm(user=cast.committee, session=session)
     message = str(refused.value.messages[0])
