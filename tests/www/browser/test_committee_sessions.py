@@ -61,11 +61,15 @@ def test_a_committee_session_from_agenda_to_decision_letter(browser, site):
     committee.check("ordre-du-jour-confirme")
     dossier = Dossier.objects.get(name__endswith="n° 3")
     assert dossier.status == Status.SELECTED
-    response = page.request.get(f"{site['url']}/comite/{dossier.reference}/decision/lettre.pdf")
-    assert response.ok and response.headers["content-type"] == "application/pdf"
-    pdf = SCREENSHOTS / "seance-lettre-decision.pdf"
-    pdf.write_bytes(response.body())
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(SCREENSHOTS / "seance-lettre-decision")],
-                   check=True)  # fmt: skip
-    assert (SCREENSHOTS / "seance-lettre-decision-1.png").exists()
+    session_url = page.url.split("?")[0]
+    for name, url in (("lettre-decision", f"/comite/{dossier.reference}/decision/lettre.pdf"),
+                      ("proces-verbal", f"{session_url.removeprefix(site['url'])}proces-verbal.pdf"),
+                      ("dossier", f"/dossiers/{dossier.reference}/dossier.pdf")):  # fmt: skip
+        response = page.request.get(site["url"] + url)
+        assert response.ok and response.headers["content-type"] == "application/pdf", url
+        pdf = SCREENSHOTS / f"seance-{name}.pdf"
+        pdf.write_bytes(response.body())
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(SCREENSHOTS / f"seance-{name}")],
+                       check=True)  # fmt: skip
+        assert (SCREENSHOTS / f"seance-{name}-1.png").exists()
     committee.close()
