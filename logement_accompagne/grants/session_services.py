@@ -176,9 +176,10 @@ class EnvelopeShortfall(ValidationError):
 def confirm(*, user, session: CommitteeSession) -> list:
     """Record every pending proposal of the session: all of them or none (one transaction)."""
     require_committee(user)
-    proposals = list(
-        session.proposals.filter(decision__isnull=True).select_related("dossier").order_by("dossier_id")
-    )
+    # A proposal whose dossier was decided elsewhere since (the committee page, another session) is
+    # no longer on the agenda and is left out; one decided between this read and the locks below
+    # fails the whole batch.
+    proposals = list(pending_proposals(session).select_related("dossier").order_by("dossier_id"))
     if not proposals:
         raise ValidationError("Aucune décision proposée n'attend d'être enregistrée.", code="empty")
     # Same lock order as decide(): the dossiers (by pk), then their calls (by pk).
@@ -193,7 +194,7 @@ def confirm(*, user, session: CommitteeSession) -> list:
         raise InvalidTransition(
             "Aucune décision n'a été enregistrée : ces dossiers n'attendent plus de décision du comité : "
             + ", ".join(f"« {name} »" for name in not_waiting)
-            + ". Retirez-les de la séance ou rouvrez leur décision."
+            + ". Confirmez à nouveau : ils seront laissés de côté."
         )
     calls = list(
         Call.objects.select_for_update().filter(pk__in={d.call_id for d in locked.values()}).order_by("pk")

@@ -59,15 +59,17 @@ def test_a_batch_beyond_the_envelope_records_nothing_and_names_the_shortfall(cas
     assert not session.proposals.filter(decision__isnull=False).exists()
 
 
-def test_a_batch_with_a_dossier_decided_elsewhere_records_nothing(cast, small_call):
+def test_a_proposal_on_a_dossier_decided_elsewhere_is_left_out_of_the_batch(cast, small_call):
     first, second = waiting_dossiers(cast, small_call, ["10000", "10000"])
     session = open_session(cast)
     propose_all(cast, session, [first, second], "10000")
     dossier_services.decide(user=cast.committee, dossier=second, selected=False, refusal_reason="Hors cible")
-    with pytest.raises(InvalidTransition, match="n'attendent plus de décision"):
-        session_services.confirm(user=cast.committee, session=session)
-    first.refresh_from_db()
-    assert first.status == Status.COMMITTEE
+    assert session_services.pending_proposals(session).count() == 1
+    (decision,) = session_services.confirm(user=cast.committee, session=session)
+    assert decision.dossier_id == first.pk and decision.selected
+    second.refresh_from_db()
+    assert second.status == Status.NOT_SELECTED
+    assert session.proposals.get(dossier=second).decision is None
 
 
 def test_a_proposal_is_recorded_alone_through_decide(cast, small_call):

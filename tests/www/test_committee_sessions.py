@@ -111,6 +111,8 @@ def test_the_page_proposes_then_confirms_and_explains_a_shortfall(login, cast):
     assert "Aucune décision n&#x27;a été enregistrée" in text and "il manque 5\u202f000,00\u00a0€" in text
     first.refresh_from_db()
     assert first.status == Status.COMMITTEE
+    decided = client.get(reverse("committee:propose", args=[session.reference, third.reference]), follow=True)
+    assert "n&#x27;attend plus de décision du comité" in decided.content.decode()
     client.post(reverse("committee:propose", args=[session.reference, second.reference]),
                 {"selected": "yes", "amount_granted_eur": "15000", "conditions": "Bilan annuel"})  # fmt: skip
     response = client.post(reverse("committee:confirm", args=[session.reference]), follow=True)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from logement_accompagne.dossiers.enums import Reproducibility, Verdict
+from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from logement_accompagne.dossiers.permissions import InvalidTransition
 from logement_accompagne.dossiers.selectors import review_facts
 from logement_accompagne.grants import agenda as agenda_selectors
@@ -143,6 +143,12 @@ def propose(request, reference, dossier_reference):
     _scope(request, act=True)
     session = _session(reference)
     dossier = visible_dossier(request, dossier_reference)
+    agenda_url = reverse("committee:session", args=[session.reference])
+    if dossier.status != Status.COMMITTEE:
+        messages.info(
+            request, f"« {dossier} » n'attend plus de décision du comité ({dossier.get_status_display()})."
+        )
+        return redirect(agenda_url)
     existing = session.proposals.filter(dossier=dossier).first()
     initial = {}
     if existing:
@@ -152,7 +158,6 @@ def propose(request, reference, dossier_reference):
     money = next((row for row in agenda_selectors.envelopes(request.user, session, call=dossier.call)), None)
     form = ProposalForm(request.POST or None, initial=initial, cap=dossier.call.project_cap_eur,
                         remaining=money["remaining"], requested=dossier.requested_amount_eur)  # fmt: skip
-    agenda_url = reverse("committee:session", args=[session.reference])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
