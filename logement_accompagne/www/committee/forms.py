@@ -89,3 +89,27 @@ class CallFilterForm(DsfrForm):
         required=False,
         empty_label="Tous les appels",
     )
+
+
+# --- committee sessions (issue #12) -----------------------------------------------------------
+
+
+class SessionForm(DsfrForm):
+    held_on = forms.DateField(
+        label="Date de la séance", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    members_present = forms.CharField(
+        label="Membres présents",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="Un nom par ligne, avec la qualité (par exemple « Claude Martin, DGALN »).",
+    )
+
+
+class ProposalForm(DecisionForm):
+    """The decision a session proposes: the decision form without the confirmation box (a reason
+    given for a grant above the request is the confirmation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["above_request_confirmed"]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..committee import documents
 from . import views
 
 # "importer/..." is reserved for the import of existing documents (www/imports).
@@ -17,4 +18,5 @@ urlpatterns = [
     path("<uuid:reference>/pieces-jointes/<int:pk>/", views.attachment_download, name="attachment"),
     path("<uuid:reference>/porteurs/", views.carriers, name="carriers"),
     path("<uuid:reference>/recepisses/<int:number>/", views.receipt, name="receipt"),
+    path("<uuid:reference>/dossier.pdf", documents.dossier_pdf, name="pdf"),
 ]

@@ -120,3 +120,22 @@ def yes_no(value) -> str:
     if value is None:
         return "Non renseigné"
     return "Oui" if value else "Non"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (pages that keep their sort and filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def euros_exact(value) -> str:
+    """25000 → « 25 000,00 € »: amounts of official documents (letters, minutes), to the cent."""
+    from logement_accompagne.dossiers.services import french_eur
+
+    if value is None or value == "":
+        return "—"
+    return french_eur(Decimal(value))
