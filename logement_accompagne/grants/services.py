@@ -442,7 +442,7 @@ def file_report(
         households_accompanied, diagnostics, dwellings,
     )  # fmt: skip
     report.narrative, report.variance_explanation = narrative.strip(), variance_explanation.strip()
-    report.comparison = {"rows": [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+    report.comparison = {"rows": [{k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in row.items()}
                                   for row in rows], "flagged": flagged}  # fmt: skip
     report.status, report.filed_by, report.filed_at = ReportStatus.FILED, user, timezone.now()
     report.save()
