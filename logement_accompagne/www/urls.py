@@ -9,6 +9,7 @@ urlpatterns = [
     path("dossiers/", include(("logement_accompagne.www.dossiers.urls", "dossiers"))),
     path("instruction/", include(("logement_accompagne.www.review.urls", "review"))),
     path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),
+    path("conventions/", include(("logement_accompagne.www.grants.urls", "grants"))),
     path("menages/", include(("logement_accompagne.www.households.urls", "households"))),
     path("appels/", include(("logement_accompagne.www.calls.urls", "calls"))),
     path("pilotage/", include(("logement_accompagne.www.reporting.urls", "reporting"))),
