@@ -75,6 +75,29 @@ def roles_on(user, dossier: Dossier) -> GrantRoles:
     )
 
 
+def carrier_signatories_of(dossier: Dossier):
+    """The administrators of the dossier's carrier organisations (they sign for the carrier)."""
+    from logement_accompagne.organisations.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.ORGANISATION_ADMIN,
+        memberships__organisation__carrier_links__dossier=dossier,
+    )
+
+
+def state_signatories_of(dossier: Dossier):
+    """The heads of the departmental State services of the dossier's department (they sign for the State)."""
+    from logement_accompagne.organisations.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.SERVICE_HEAD,
+        memberships__organisation__kind=OrganisationKind.STATE_DEPARTMENT,
+        memberships__organisation__department__in=dossier.departments.all(),
+    )
+
+
 def latest_decision(dossier: Dossier) -> CommitteeDecision | None:
     return dossier.committee_decisions.order_by("-version").first()
 

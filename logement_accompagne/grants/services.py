@@ -227,7 +227,10 @@ def save_terms(
         f"[Logement accompagné] Avenant à signer : {agreement.dossier}",
         f"Bonjour,\n\nUn avenant à la convention du projet « {agreement.dossier} » attend votre signature.\n"
         f"Objet : {reason}\n\nConnectez-vous à la plateforme pour le lire et le signer.\n",
-        carriers_of(agreement.dossier),
+        {
+            *selectors.carrier_signatories_of(agreement.dossier),
+            *selectors.state_signatories_of(agreement.dossier),
+        },
     )
     return version
 
@@ -292,11 +295,12 @@ def sign(*, user, agreement: Agreement) -> AgreementVersion:
     if roles.carrier_signatory is not None and pending.carrier_signed_at is None:
         pending.carrier_signed_by, pending.carrier_signed_at = user, now
         pending.carrier_organisation = roles.carrier_signatory
-        other_side = reviewers_in_charge(agreement.dossier, Status.SUBMITTED)
+        other_side = {*selectors.state_signatories_of(agreement.dossier),
+                      *reviewers_in_charge(agreement.dossier, Status.SUBMITTED)}  # fmt: skip
     elif roles.state_signatory is not None and pending.state_signed_at is None:
         pending.state_signed_by, pending.state_signed_at = user, now
         pending.state_organisation = roles.state_signatory
-        other_side = carriers_of(agreement.dossier)
+        other_side = {*selectors.carrier_signatories_of(agreement.dossier), *carriers_of(agreement.dossier)}
     else:
         raise InvalidTransition("Vous avez déjà signé cette version de la convention.")
     if pending.signed:

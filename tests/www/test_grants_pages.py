@@ -192,3 +192,34 @@ def test_the_agreement_page_shows_who_signed_and_when(client, cast):
     assert "Convention initiale — 25\u202f000\u00a0€, 12 mois" in page
     assert "Marquer versée" not in page and "Demander le versement" not in page  # the region only reads
     assert version.state_signed_by == cast.dept
+
+
+def test_the_agreement_page_costs_the_same_with_more_tranches_and_reports(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from logement_accompagne.grants.models import Tranche
+
+    agreement = in_force(cast)
+    client.force_login(cast.dept)
+    url = reverse("grants:agreement", args=[agreement.dossier.reference])
+    client.get(url)  # the first request of a session also reads the site's settings
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    # Amended to 36 months (4 reports) with 6 more tranches (the schedule still covers 25 000 €).
+    services.save_terms(user=cast.dept, agreement=agreement, starts_on=START, duration_months=36,
+                        amount_eur=agreement.amount_eur, reason="Prolongation")  # fmt: skip
+    agreement.tranches.filter(position=1).update(amount_eur=Decimal("14994"))
+    for position in range(3, 9):
+        Tranche.objects.create(agreement=agreement, position=position, label=f"Tranche {position}",
+                               due_on=START, amount_eur=Decimal("1"))  # fmt: skip
+    services.sign(user=cast.carrier, agreement=agreement)
+    services.sign(user=cast.dept, agreement=agreement)
+    assert agreement.reports.count() == 4
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    print(
+        f"agreement page: {len(small)} queries (1 version, 2 tranches, 2 reports), "
+        f"{len(large)} (2 versions, 8 tranches, 4 reports)"
+    )
+    assert len(large) == len(small)
