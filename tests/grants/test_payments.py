@@ -151,3 +151,12 @@ def test_two_payments_at_once_never_exceed_the_grant(postgres_only, cast):
     agreement.refresh_from_db()
     assert agreement.paid_eur == Decimal("15000")
     assert Tranche.objects.filter(agreement=agreement, status=TrancheStatus.PAID).count() == 1
+
+
+def test_the_dashboards_show_the_money_paid(cast, agreement):
+    from logement_accompagne.dossiers.models import Dossier
+    from logement_accompagne.reporting import households
+
+    services.record_payment(user=cast.dept, tranche=agreement.tranches.get(position=1))
+    assert households.paid(Dossier.objects.all()) == Decimal("15000")
+    assert households.paid(Dossier.objects.exclude(pk=agreement.dossier_id)) == Decimal("0")
