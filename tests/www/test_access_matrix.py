@@ -770,6 +770,16 @@ def _households_matrix():
 MATRIX.update(_households_matrix())
 
 
+# Agreements, payments and reports (issue #12): declared with their pages in test_grants_pages.py.
+def _grants_matrix():
+    from .test_grants_pages import grants_matrix
+
+    return grants_matrix()
+
+
+MATRIX.update(_grants_matrix())
+
+
 def site_url_names() -> list[str]:
     """Every route of the site, as "namespace:name" (unnamed routes are listed by their pattern)."""
     names: list[str] = []

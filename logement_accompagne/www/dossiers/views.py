@@ -16,8 +16,8 @@ from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.attachments import stored_name
-from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.changes import since_previous_submission
+from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
 from logement_accompagne.dossiers.models import Attachment

@@ -47,6 +47,9 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
 
     if support_scope(user).organisation_ids or scope.is_instructor:
         items.append({"label": "Ménages accompagnés", "url": reverse("households:projects")})
+    # Agreements, payments and reports (issue #12): carriers and the State services.
+    if scope.is_carrier or scope.is_instructor or scope.administrator:
+        items.append({"label": "Conventions", "url": reverse("grants:index")})
     if scope.committee:
         items.append({"label": "Appels à projets", "url": reverse("calls:list")})
     if (
