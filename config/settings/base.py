@@ -236,3 +236,6 @@ if os.environ.get("REPLICA_DATABASE_URL"):
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 # --- Faults (bench-ops): a database that does not answer gives a French 503, then recovery ---
 MIDDLEWARE += ["logement_accompagne.www.unavailable.DatabaseUnavailableMiddleware"]  # noqa: F405
+# --- Faults (hardening): background work whose worker died is retried once (imports) or failed
+# after this many minutes without moving (manage.py sweep_stale_jobs, and the job's own page).
+BACKGROUND_JOB_TIMEOUT_MINUTES = int(os.environ.get("BACKGROUND_JOB_TIMEOUT_MINUTES", "30"))

@@ -9,6 +9,8 @@ concurrent transitions exactly one wins and the other gets TransitionConflict.
 
 import hashlib
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -403,6 +405,36 @@ def _attach_carrier(dossier: Dossier, organisation: Organisation) -> DossierCarr
     return link
 
 
+# Files stored inside a ``files_removed_if_failed`` block, as (storage, name).
+_stored_files: ContextVar[list | None] = ContextVar("stored_files", default=None)
+
+
+@contextmanager
+def files_removed_if_failed():
+    """Files written to storage inside the block are deleted again if the block raises.
+
+    A transaction rolls back the attachment rows but not the files they pointed to: a write that
+    fails half-way (an import interrupted after its original document was stored) would leave
+    orphans behind. Put it outside the transaction (``@files_removed_if_failed`` above
+    ``@transaction.atomic``); nested blocks leave the cleanup to the outermost one.
+    """
+    if _stored_files.get() is not None:
+        yield
+        return
+    token = _stored_files.set([])
+    try:
+        yield
+    except BaseException:
+        for storage, name in _stored_files.get():
+            try:
+                storage.delete(name)
+            except OSError:  # the original error matters more; prune_files removes what is left
+                logger.exception("stored file %s not removed after a failed write", name)
+        raise
+    finally:
+        _stored_files.reset(token)
+
+
 @transaction.atomic
 def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content_type: str,
                    description: str = "", required_document=None) -> Attachment:  # fmt: skip
@@ -424,6 +456,8 @@ def add_attachment(*, user, dossier: Dossier, name: str, content: bytes, content
         uploaded_by=user,
     )
     attachment.file.save(name, ContentFile(content), save=False)
+    if (stored := _stored_files.get()) is not None:
+        stored.append((attachment.file.storage, attachment.file.name))
     # If the row cannot be written, the stored file must not stay behind.
     try:
         attachment.save()
@@ -591,10 +625,7 @@ def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossie
     return current
 
 
-def french_eur(amount: Decimal) -> str:
-    """1440 → « 1 440,00 € » (narrow no-break space between thousands): amounts in messages."""
-    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+french_eur = checks.french_eur  # « 1 440,00 € » in messages: one format (checks.french_eur)
 
 
 class EnvelopeExceeded(ValidationError):
@@ -754,15 +785,24 @@ def granted_total(call: Call) -> Decimal:
 
 
 @transaction.atomic
-def return_for_completion(*, user, dossier: Dossier, message: str) -> Dossier:
+def return_for_completion(*, user, dossier: Dossier, message: str, due_on=None) -> Dossier:
+    """The instructor asks the carriers for more, by a date (``due_on``, shown to both sides)."""
     current = _lock(dossier)
     require(user, Action.RETURN_FOR_COMPLETION, current)
     if not message.strip():
         raise ValidationError("Expliquez aux porteurs ce qu'ils doivent compléter.")
+    if due_on is not None and due_on <= timezone.localdate():
+        raise ValidationError(
+            {"due_on": "L'échéance doit être postérieure à aujourd'hui."}, code="due_on_past"
+        )
     _move(
-        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status
-    )
-    Message.objects.create(dossier=current, author=user, body=message.strip())
+        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status,
+        completion_due_on=due_on, completion_reminded_on=None,
+    )  # fmt: skip
+    body = message.strip()
+    if due_on is not None:
+        body += f"\n\nCompléments attendus au plus tard le {due_on:%d/%m/%Y}."
+    Message.objects.create(dossier=current, author=user, body=body)
     return current
 
 

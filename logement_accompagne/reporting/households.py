@@ -43,7 +43,9 @@ def outcomes(dossiers, *, national: bool = False):
 def paid(dossiers):
     if not apps.is_installed("logement_accompagne.grants"):
         return None
-    from logement_accompagne.grants import indicators
-
+    try:  # the grants app may be installed before its figures are written
+        from logement_accompagne.grants import indicators
+    except ImportError:
+        return None
     function = getattr(indicators, "paid_total", None)
     return function(dossiers) if function else None

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dossiers/", include(("logement_accompagne.www.dossiers.urls", "dossiers"))),
     path("instruction/", include(("logement_accompagne.www.review.urls", "review"))),
     path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),
+    path("conventions/", include(("logement_accompagne.www.grants.urls", "grants"))),
     path("menages/", include(("logement_accompagne.www.households.urls", "households"))),
     path("organisation/", include(("logement_accompagne.www.organisations.urls", "organisations"))),
     path("appels/", include(("logement_accompagne.www.calls.urls", "calls"))),

@@ -360,5 +360,5 @@ def test_carrier_sees_the_opinions_only_once_the_committee_has_decided(login, ca
     services.decide(user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("25000"),
                     conditions="Bilan à six mois")  # fmt: skip
     html = login(cast.carrier).get(url).content.decode()
-    assert "projet retenu" in html and "25\u202f000\u00a0€" in html and "Bilan à six mois" in html
+    assert "projet retenu" in html and "25\u202f000,00\u00a0€" in html and "Bilan à six mois" in html
     assert "Avis des services instructeurs" in html and "Projet pertinent" in html

@@ -11,6 +11,7 @@ from logement_accompagne.importer import form as paper_form
 from logement_accompagne.importer.schema import get as get_path
 from logement_accompagne.importer.schema import put
 from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.territories.models import Department
 from logement_accompagne.www.forms import DsfrForm
 
 
@@ -58,14 +59,16 @@ class ReviewForm(DsfrForm):
                     initial=get_path(canonical, declared.path),
                 )  # fmt: skip
             elif declared.type == "departments":
-                self.fields[declared.path] = forms.CharField(
-                    required=False, initial=", ".join(get_path(canonical, declared.path)),
-                    help_text="Codes INSEE séparés par des virgules, par exemple « 45, 18 ».",
+                # The same picker as the dossier's section: boxes with a search field (checklist.js).
+                self.fields[declared.path] = forms.MultipleChoiceField(
+                    required=False, initial=list(get_path(canonical, declared.path)),
+                    choices=[(department.code, str(department)) for department in Department.objects.order_by("code")],
+                    widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": "département"}),
                 )  # fmt: skip
             else:
                 continue
             self.fields[declared.path].label = declared.label
-            if declared.help and declared.type != "departments":
+            if declared.help:
                 self.fields[declared.path].help_text = declared.help
         if proposals is not None and proposals.exists():
             # Known organisations the document names: proposed, attached only if the person says so.
@@ -108,9 +111,9 @@ class ReviewForm(DsfrForm):
                 value = bool(value)
             put(document, key, value)
         put(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
-        codes = [
-            code.strip().upper()
-            for code in (self.cleaned_data.get("location.department_codes") or "").split(",")
-        ]
-        put(document, "location.department_codes", [code for code in codes if code])
+        put(
+            document,
+            "location.department_codes",
+            list(self.cleaned_data.get("location.department_codes") or []),
+        )
         return document

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers.enums import CostBasis, CostKind, CostPeriod
@@ -120,6 +121,10 @@ def review(request, job_id):
             else redirect("home")
         )
     if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
+        # A worker that died during the analysis: retried, or failed with a French message.
+        if any(jobs.sweep_stale(ImportJob.objects.filter(pk=job.pk))):
+            job.refresh_from_db()
+    if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
         return render(request, "www/imports/progress.html", context)
     if job.state == ImportJob.State.FAILED:
         return render(request, "www/imports/failed.html", context, status=422)
@@ -159,3 +164,19 @@ def review(request, job_id):
         arrival_warnings=review_warnings(job),
     )
     return render(request, "www/imports/review.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def cancel(request, job_id):
+    """« Annuler l'import » on the review: the document and what was read from it are removed."""
+    job = get_object_or_404(ImportJob, pk=job_id)
+    if job.uploaded_by_id != request.user.pk:
+        raise Http404  # an import is private to the person who uploaded it
+    if job.state == ImportJob.State.CONFIRMED:
+        return redirect("imports:review", job_id=job.pk)
+    services.discard(user=request.user, job=job)
+    messages.info(
+        request, f"Import de « {job.original_name} » annulé : le document a été supprimé, aucun dossier créé."
+    )
+    return redirect("imports:upload")

@@ -279,10 +279,15 @@ def return_for_completion(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             services.return_for_completion(
-                user=request.user, dossier=dossier, message=form.cleaned_data["message"]
-            )
+                user=request.user, dossier=dossier, message=form.cleaned_data["message"],
+                due_on=form.cleaned_data["due_on"],
+            )  # fmt: skip
         except ValidationError as error:
-            form.add_error("message", error)
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error("message", error)
         except InvalidTransition as error:
             messages.error(request, error_text(error))
             return redirect("dossiers:detail", reference=reference)
