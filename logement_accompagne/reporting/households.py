@@ -2,8 +2,8 @@
 
 The `households` app keeps support episodes and outcome snapshots; its `indicators` take
 scoped querysets. The dashboards pass the episodes and snapshots of the dossiers a person may
-see in a territory, so scoping stays in one place (`territories.dossiers_in`). `grants`
-(payments) is not built yet: `paid` is None until it is installed.
+see in a territory, so scoping stays in one place (`territories.dossiers_in`). The money paid
+comes from `grants.indicators.paid_total` (None if the grants app is not installed).
 """
 
 from django.apps import apps
