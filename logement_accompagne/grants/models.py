@@ -1,4 +1,5 @@
-"""The grants app's models. Agreements, payments and reports are declared in ``agreements.py``."""
+"""The grants app's models, one module per part: committee sessions in ``sessions.py``; agreements,
+payments and reports in ``agreements.py``."""
 
 from .agreements import (  # noqa: F401
     Agreement,
@@ -9,3 +10,4 @@ from .agreements import (  # noqa: F401
     Tranche,
     TrancheStatus,
 )
+from .sessions import CommitteeSession, ProposedDecision  # noqa: F401  (committee sessions, issue #12)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comite/", include(("logement_accompagne.www.committee.urls", "committee"))),
     path("conventions/", include(("logement_accompagne.www.grants.urls", "grants"))),
     path("menages/", include(("logement_accompagne.www.households.urls", "households"))),
+    path("organisation/", include(("logement_accompagne.www.organisations.urls", "organisations"))),
     path("appels/", include(("logement_accompagne.www.calls.urls", "calls"))),
     path("pilotage/", include(("logement_accompagne.www.reporting.urls", "reporting"))),
     path("donnees-ouvertes/", include(("logement_accompagne.www.reporting.public_urls", "opendata"))),

@@ -1,5 +1,6 @@
-"""The grants tests: the shared cast, its dossier selected by the committee (25 000 €), the carrier made
-its organisation's administrator and the departmental instructor head of the service (both sign)."""
+"""The grants tests: the shared cast; for committee sessions, dossiers brought to the committee and a
+session; for agreements, the cast's dossier selected by the committee (25 000 €), the carrier made its
+organisation's administrator and the departmental instructor head of the service (both sign)."""
 
 import datetime
 from decimal import Decimal
@@ -7,11 +8,34 @@ from decimal import Decimal
 import pytest
 
 from logement_accompagne.dossiers.enums import Status
-from logement_accompagne.grants import services
+from logement_accompagne.grants import services, session_services
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 from tests import factories
 from tests.lifecycle import advance
+
+
+def waiting_dossiers(cast, call, amounts, **fields):
+    """One dossier at the committee per requested amount, on `call`."""
+    dossiers = []
+    for amount in amounts:
+        dossier = factories.DossierFactory(carrier=cast.landlord, call=call, requested_amount_eur=Decimal(amount),
+                                           **fields)  # fmt: skip
+        dossiers.append(advance(cast, Status.COMMITTEE, dossier=dossier))
+    return dossiers
+
+
+def open_session(cast, day=datetime.date(2026, 12, 3)):
+    return session_services.open_session(
+        user=cast.committee, held_on=day, members_present="Claude Comité, DGALN\nAlex Martin, DIHAL"
+    )
+
+
+@pytest.fixture
+def small_call(db):
+    return factories.CallFactory(title="Appel 2026 — logement accompagné", envelope_eur=Decimal("60000"),
+                                 project_cap_eur=Decimal("40000"))  # fmt: skip
+
 
 START = datetime.date(2026, 1, 15)
 
