@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from logement_accompagne.dossiers.checks import french_eur  # the one French format of an amount
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.notifications import carriers_of, reviewers_in_charge
@@ -39,10 +40,6 @@ logger = logging.getLogger(__name__)
 
 REMIND_BEFORE_DAYS = 14
 REMIND_LATE_EVERY_DAYS = 7
-
-
-def french_eur(amount) -> str:
-    return f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",") + " €"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

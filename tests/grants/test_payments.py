@@ -54,8 +54,8 @@ def test_the_service_refuses_a_payment_above_the_grant(cast):
     with pytest.raises(ValidationError) as refused:
         services.record_payment(user=cast.dept, tranche=agreement.tranches.get(position=2))
     assert refused.value.messages == [
-        "Ce versement (10\u202f000,00 €) porterait le total versé à 30\u202f000,00 €, au-delà du montant "
-        "accordé (25\u202f000,00 €)."
+        "Ce versement (10\u202f000,00\u00a0€) porterait le total versé à 30\u202f000,00\u00a0€, au-delà du montant "
+        "accordé (25\u202f000,00\u00a0€)."
     ]
     agreement.refresh_from_db()
     assert agreement.paid_eur == Decimal("20000")

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
 
 
@@ -34,9 +35,8 @@ class TermsForm(DsfrForm):
 
     def __init__(self, *args, amendment: bool, granted, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "amount_eur"
-        ].help_text = f"Au plus le montant accordé par le comité : {granted:,.0f} €.".replace(",", "\u202f")
+        granted_text = french_eur(granted)
+        self.fields["amount_eur"].help_text = f"Au plus le montant accordé par le comité : {granted_text}."
         if amendment:
             self.fields["reason"].required = True
         else:
