@@ -43,7 +43,10 @@ def outcomes(dossiers, *, national: bool = False):
 def paid(dossiers):
     if not apps.is_installed("logement_accompagne.grants"):
         return None
-    from logement_accompagne.grants import indicators
+    try:  # the grants app is installed before its payments (issue #12, items 3-4) are built
+        from logement_accompagne.grants import indicators
+    except ImportError:
+        return None
 
     function = getattr(indicators, "paid_total", None)
     return function(dossiers) if function else None
