@@ -181,3 +181,19 @@ def test_the_dossier_pages_have_a_print_stylesheet(login, cast):
 
     css = open(finders.find("www/css/print.css"), encoding="utf-8").read()
     assert "@media print" in css and ".fr-header" in css
+
+
+def test_a_member_opens_a_session_and_finds_it_listed(login, cast):
+    client = login(cast.committee)
+    response = client.post(reverse("committee:sessions"),
+                           {"held_on": "2026-12-03", "members_present": "Claude Comité, DGALN\n\nAlex Martin, DIHAL"})  # fmt: skip
+    assert response.status_code == 302 and "/comite/seances/" in response["Location"]
+    page = client.get(reverse("committee:sessions")).content.decode()
+    assert (
+        "Séance du comité du 3 décembre 2026" in page and "Claude Comité, DGALN, Alex Martin, DIHAL" in page
+    )
+    refused = client.post(reverse("committee:sessions"), {"held_on": "2026-12-04", "members_present": " "})
+    assert refused.status_code == 200 and "Ce champ est obligatoire" in refused.content.decode()
+    # The administrator reads the sessions but opens none.
+    admin_page = login(cast.admin).get(reverse("committee:sessions")).content.decode()
+    assert "Ouvrir une séance" not in admin_page and "Séance du comité du 3 décembre 2026" in admin_page
