@@ -85,12 +85,13 @@ def ensure_dataset(scale: str, rebuild: bool) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>6} {'req.':>5} {'mém. Mo':>8}"
+    head = (f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>6} {'req.':>5} {'mém. Mo':>8}"
+            f" {'lignes/s':>9}")  # fmt: skip
     lines = [head, "-" * len(head)]
     for r in results:
         lines.append(
             f"{r['operation'][:34]:<34} {r['scale']:>4} {r['median_ms']:>7.1f}ms {r['floor_ms']:>7.1f}ms "
-            f"{r['ratio']:>5.1f}x {r['queries']:>5} {r['peak_mb']:>8.2f}"
+            f"{r['ratio']:>5.1f}x {r['queries']:>5} {r['peak_mb']:>8.2f} {r.get('rows_per_s') or '':>9}"
         )
     return "\n".join(lines)
 
@@ -137,7 +138,8 @@ def main() -> int:
     print()
     print(table(results))
     print(
-        "\nPlancher : la page « Déclaration d'accessibilité », même personne connectée, même pile, même processus."
+        "\nPlancher : la page « Déclaration d'accessibilité » (même personne connectée, même pile, même processus),"
+        "\nsauf ménages, indicateurs, tableaux de bord et exports : leurs propres requêtes SQL rejouées brutes."
     )
     print(f"Résultats : {BENCH / 'latest.json'}")
     return 0
