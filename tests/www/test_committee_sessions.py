@@ -65,7 +65,7 @@ def test_the_agenda_sorts_by_amount_cost_verdict_and_reproducibility(login, cast
     page = client.get(
         reverse("committee:session", args=[session.reference]), {"tri": "cout"}
     ).content.decode()
-    assert "9\u202f000\u00a0€" in page and "Défavorable" in page and "Faible" in page
+    assert "9\u202f000,00\u00a0€" in page and "Défavorable" in page and "Faible" in page
 
 
 def test_the_agenda_is_paged_and_its_cost_does_not_grow_with_waiting_dossiers(
@@ -131,7 +131,7 @@ def test_the_dossier_pdf_follows_the_form_and_carries_the_opinions(login, cast):
     for label in ("Nombre de ménages accompagnés", "Partenaires mobilisés", "Durée des engagements, en mois"):
         assert label in text
     assert [f for f in FIELDS if f.name == "households"][0].label in text
-    assert "SIAO, CCAS, conseil départemental" in text and "30 000 €" in text
+    assert "SIAO, CCAS, conseil départemental" in text and "30 000,00 €" in text
     assert "Avis du service départemental" in text and "Projet pertinent" in text and "Fort" in text
     assert "Avis du service régional" in text and "Favorable" in text
     # Before the decision, the carriers' copy has no opinions (the rule of the dossier page).
@@ -181,3 +181,19 @@ def test_the_dossier_pages_have_a_print_stylesheet(login, cast):
 
     css = open(finders.find("www/css/print.css"), encoding="utf-8").read()
     assert "@media print" in css and ".fr-header" in css
+
+
+def test_a_member_opens_a_session_and_finds_it_listed(login, cast):
+    client = login(cast.committee)
+    response = client.post(reverse("committee:sessions"),
+                           {"held_on": "2026-12-03", "members_present": "Claude Comité, DGALN\n\nAlex Martin, DIHAL"})  # fmt: skip
+    assert response.status_code == 302 and "/comite/seances/" in response["Location"]
+    page = client.get(reverse("committee:sessions")).content.decode()
+    assert (
+        "Séance du comité du 3 décembre 2026" in page and "Claude Comité, DGALN, Alex Martin, DIHAL" in page
+    )
+    refused = client.post(reverse("committee:sessions"), {"held_on": "2026-12-04", "members_present": " "})
+    assert refused.status_code == 200 and "Ce champ est obligatoire" in refused.content.decode()
+    # The administrator reads the sessions but opens none.
+    admin_page = login(cast.admin).get(reverse("committee:sessions")).content.decode()
+    assert "Ouvrir une séance" not in admin_page and "Séance du comité du 3 décembre 2026" in admin_page

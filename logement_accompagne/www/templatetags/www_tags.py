@@ -132,13 +132,3 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
-
-
-@register.filter
-def euros_exact(value) -> str:
-    """25000 → « 25 000,00 € »: amounts of official documents (letters, minutes), to the cent."""
-    from logement_accompagne.dossiers.services import french_eur
-
-    if value is None or value == "":
-        return "—"
-    return french_eur(Decimal(value))

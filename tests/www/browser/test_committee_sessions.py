@@ -42,7 +42,7 @@ def test_a_committee_session_from_agenda_to_decision_letter(browser, site):
     assert "Ordre du jour" in page.inner_text("main")
     page.goto(page.url.split("?")[0] + "?tri=-montant")
     first = page.locator("#ordre-du-jour-table tbody tr").first.inner_text()
-    assert "60\u202f000" in first
+    assert "60\u202f000,00" in first
     committee.check("ordre-du-jour")
     for label, amount in (("n° 3", "55000"), ("n° 1", "40000")):
         page.click(f"#ordre-du-jour-table tr:has-text('{label}') a:has-text('Proposer')")
@@ -54,7 +54,7 @@ def test_a_committee_session_from_agenda_to_decision_letter(browser, site):
             "Bilan à six mois transmis au service départemental ; comité de suivi trimestriel.",
         )
         committee.submit("main form[method=post] button[type=submit]")
-    assert "95\u202f000\u00a0€" in page.inner_text("main")  # the envelope consumed by the proposals
+    assert "95\u202f000,00\u00a0€" in page.inner_text("main")  # the envelope consumed by the proposals
     committee.check("ordre-du-jour-propositions")
     committee.submit("main form[action$='confirmer/'] button")
     assert "2 décision(s) enregistrée(s)" in page.inner_text("main")
