@@ -154,6 +154,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 SITE_NAME = "Logement d'abord — HLM accompagnés"
+# The address the platform is reached at: links in e-mails are absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,
@@ -234,3 +236,6 @@ if os.environ.get("REPLICA_DATABASE_URL"):
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 # --- Faults (bench-ops): a database that does not answer gives a French 503, then recovery ---
 MIDDLEWARE += ["logement_accompagne.www.unavailable.DatabaseUnavailableMiddleware"]  # noqa: F405
+# --- Faults (hardening): background work whose worker died is retried once (imports) or failed
+# after this many minutes without moving (manage.py sweep_stale_jobs, and the job's own page).
+BACKGROUND_JOB_TIMEOUT_MINUTES = int(os.environ.get("BACKGROUND_JOB_TIMEOUT_MINUTES", "30"))

@@ -38,6 +38,9 @@ class ImportJob(models.Model):
     sources = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, default="")
+    # How many times the document was handed to the parser: a worker killed during the analysis
+    # is retried once by the stale-job sweep (jobs.sweep_stale), then the job fails.
+    attempts = models.PositiveSmallIntegerField("passages à l'analyse", default=0)
     dossier = models.OneToOneField(
         "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_job"
     )

@@ -2,14 +2,20 @@
 
 import copy
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.attachments import Refused, detect
 from logement_accompagne.dossiers.canonical import apply_canonical
 from logement_accompagne.dossiers.models import Dossier, DossierCarrier, Transition
-from logement_accompagne.dossiers.services import add_attachment, carrier_role_for, require_may_create
+from logement_accompagne.dossiers.services import (
+    add_attachment,
+    carrier_role_for,
+    files_removed_if_failed,
+    invite_carrier,
+    require_may_create,
+)
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 
@@ -43,12 +49,16 @@ def opinions_as_text(canonical: dict) -> dict:
     return document
 
 
+@files_removed_if_failed()
 @transaction.atomic
-def confirm(job: ImportJob, canonical: dict):
+def confirm(job: ImportJob, canonical: dict, *, co_carriers=()):
     """Create the draft from the reviewed document, for the uploader's organisation only.
 
-    The uploader must still be a carrier of that organisation and the call still open; the other
-    carriers the document names stay as text, to be invited like any co-carrier.
+    The uploader must still be a carrier of that organisation and the call still open. The other
+    carriers the document names are never attached: those the person confirms (`co_carriers`,
+    chosen among the proposed known organisations) receive the invitation any co-carrier gets,
+    and see the dossier only once they accept. All or nothing: interrupted anywhere, no row is
+    written, the stored original is removed, and the job stays ready to be confirmed again.
     """
     locked = ImportJob.objects.select_for_update().select_related("call", "organisation").get(pk=job.pk)
     if locked.state == ImportJob.State.CONFIRMED:
@@ -65,6 +75,8 @@ def confirm(job: ImportJob, canonical: dict):
         user=locked.uploaded_by, call=locked.call, organisation=locked.organisation, canonical=canonical,
         original_file=(locked.original_name, content),
     )  # fmt: skip
+    for organisation in co_carriers:
+        invite_carrier(user=locked.uploaded_by, dossier=dossier, organisation=organisation, from_import=True)
     locked.state = ImportJob.State.CONFIRMED
     locked.dossier = dossier
     locked.canonical = canonical
@@ -72,6 +84,7 @@ def confirm(job: ImportJob, canonical: dict):
     return dossier
 
 
+@files_removed_if_failed()
 @transaction.atomic
 def import_draft(*, user, call: Call, organisation, canonical: dict,
                  original_file: tuple[str, bytes] | None = None) -> Dossier:  # fmt: skip
@@ -95,6 +108,7 @@ def import_draft(*, user, call: Call, organisation, canonical: dict,
     return dossier
 
 
+@files_removed_if_failed()
 @transaction.atomic
 def create_draft_from_canonical(
     canonical: dict,
@@ -135,3 +149,18 @@ def _content_type(content: bytes) -> str:
         return detect(content).content_type
     except Refused:
         return "application/octet-stream"
+
+
+@transaction.atomic
+def discard(*, user, job: ImportJob) -> None:
+    """The person cancels an import before a draft is created: the job and the uploaded document
+    are removed (nothing of it is kept), nothing is created."""
+    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if current.uploaded_by_id != getattr(user, "pk", None):
+        raise PermissionDenied("Seule la personne qui a importé ce document peut annuler l'import.")
+    if current.state == ImportJob.State.CONFIRMED:
+        raise ValidationError("Le brouillon a déjà été créé : retirez-le depuis le dossier si besoin.")
+    name = current.file.name
+    current.delete()
+    if name:
+        transaction.on_commit(lambda: current.file.storage.delete(name))

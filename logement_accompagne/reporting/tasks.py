@@ -2,7 +2,9 @@
 
 import logging
 import tempfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -34,3 +36,18 @@ def build_export(export_pk: int) -> None:
         export.state, export.finished_at = Export.State.FAILED, timezone.now()
     with transaction.atomic():
         export.save()
+
+
+# An export still "en préparation" after this long has lost its worker (killed, restarted).
+STALE_AFTER = timedelta(minutes=getattr(settings, "BACKGROUND_JOB_TIMEOUT_MINUTES", 30))
+
+
+def fail_stale(exports=None, *, now=None) -> int:
+    """Exports whose worker died: marked failed, so that their page says so (in French) and
+    offers to try again, instead of "en préparation" forever. Returns how many."""
+    now = now or timezone.now()
+    return (
+        (Export.objects if exports is None else exports)
+        .filter(state=Export.State.PENDING, created_at__lt=now - STALE_AFTER)
+        .update(state=Export.State.FAILED, finished_at=now)
+    )

@@ -1,5 +1,7 @@
 """Error pages in French, inside the DSFR layout (403, 404) or standalone (500)."""
 
+import sys
+
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -15,5 +17,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database that does not answer can fail before any view runs (the session, the signed-in
+    # user, a middleware's query): the view-level middleware cannot see it, this handler can.
+    from .unavailable import database_unavailable, is_database_unavailable
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable()
     # No request context: the database may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,5 +1,9 @@
 """A database that does not answer (restart, failover) gives a clear French 503, not a 500.
 
+Two doors lead here: the middleware below for errors raised by a view, and the 500 handler
+(``errors.server_error``) for errors raised before the view, in another middleware (loading the
+session or the signed-in user).
+
 The page is plain HTML written here: rendering the base layout would itself need the database.
 Django's connection health checks (CONN_HEALTH_CHECKS) reconnect on the next request, so the
 server recovers by itself once the database is back.
@@ -23,8 +27,16 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
-            response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
-            response["Retry-After"] = "10"
-            return response
+        if is_database_unavailable(exception):
+            return database_unavailable()
         return None
+
+
+def is_database_unavailable(exception) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable() -> HttpResponse:
+    response = HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = "10"
+    return response

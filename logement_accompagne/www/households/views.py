@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.households import bulk, indicators, selectors, services
 from logement_accompagne.households.audit import record_read, record_reads
@@ -203,7 +204,7 @@ def _timeline(episode, personal: bool) -> list[dict]:
         items.append({"on": period.starts_on, "kind": "tenancy", "title": period.get_change_display(),
                       "detail": f"{period.get_dwelling_type_display()}{' PLAI' if period.plai else ''}, "
                                 f"{commune.name if commune else period.commune_code}, {period.get_lease_kind_display()}, "
-                                f"loyer {period.rent_eur:.0f} €"})  # fmt: skip
+                                f"loyer {french_eur(period.rent_eur)}"})  # fmt: skip
     for case in ArrearsCase.objects.filter(episode=episode):
         items.append({"on": case.detected_on, "kind": "arrears", "title": "Impayé repéré",
                       "detail": f"premier loyer impayé : {case.first_unpaid_rent_on:%d/%m/%Y}"})  # fmt: skip
@@ -213,7 +214,7 @@ def _timeline(episode, personal: bool) -> list[dict]:
                 "on": balance.on,
                 "kind": "arrears",
                 "title": "Dette locative",
-                "detail": f"{balance.amount_eur:.0f} €",
+                "detail": french_eur(balance.amount_eur),
             }
         )
     for event in ArrearsEvent.objects.filter(case__episode=episode):

@@ -12,6 +12,7 @@ from logement_accompagne.dossiers.canonical import export_canonical
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.reporting import exports, services
 from logement_accompagne.reporting.models import Export
+from logement_accompagne.reporting.tasks import fail_stale
 from logement_accompagne.www.access import visible_dossier
 from logement_accompagne.www.forms import DsfrForm
 
@@ -68,6 +69,8 @@ def _own_export(request, reference) -> Export:
 @login_required
 def export_status(request, reference):
     export = _own_export(request, reference)
+    if export.state == Export.State.PENDING and fail_stale(Export.objects.filter(pk=export.pk)):
+        export.refresh_from_db()  # its worker died: the page says it failed, and to try again
     return render(request, "www/reporting/export_status.html", {"title": "Export", "export": export})
 
 

@@ -114,6 +114,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="?", help="échelle du jeu, recopiée dans le résultat")
         parser.add_argument("--json", help="fichier où écrire les résultats (liste d'objets)")
         parser.add_argument("--only", help="ne mesurer que les opérations dont le nom contient ce texte")
+        parser.add_argument(
+            "--pending",
+            type=int,
+            help="ordre du jour d'une séance du comité avec exactement N dossiers en attente de décision "
+            "(préparé dans une transaction annulée à la fin : la base n'est pas modifiée)",
+        )
 
     def operations(self) -> list[Operation]:
         departmental = busiest(Role.DEPARTMENTAL_INSTRUCTOR, "organisation__department__dossiers")
@@ -284,18 +290,69 @@ class Command(BaseCommand):
 
         return Operation("import d'un dossier (docx)", None, run, floor=floor)
 
-    def handle(self, *args, repeat, scale, json: str | None, only: str | None, **options):
-        results = []
-        for op in self.operations():
-            if only and only not in op.name:
-                continue
-            results.append(self.measure(op, repeat, scale))
-            self.stderr.write(f"  {op.name}: {results[-1]['median_ms']} ms / {results[-1]['floor_ms']} ms")
+    def agenda_operations(self, pending: int) -> list[Operation]:
+        """The agenda of a committee session with exactly ``pending`` dossiers waiting (issue #12): the
+        dossiers still in review are moved to the committee first, the others sent back a step."""
+        import datetime
+
+        from django.db.models import Case, IntegerField, Value, When
+
+        from logement_accompagne.grants.sessions import CommitteeSession
+
+        committee = Membership.objects.filter(role=Role.COMMITTEE, user__is_superuser=False).first().user
+        in_review = (Status.COMMITTEE, Status.REGIONAL_REVIEW, Status.DEPARTMENTAL_REVIEW, Status.SUBMITTED)
+        chosen = list(
+            Dossier.objects.filter(submitted_at__isnull=False)
+            .exclude(status=Status.RETURNED)
+            .annotate(later=Case(When(status__in=in_review, then=Value(0)), default=Value(1),
+                                 output_field=IntegerField()))
+            .order_by("later", "pk")
+            .values_list("pk", flat=True)[:pending]
+        )  # fmt: skip
+        if len(chosen) < pending:
+            raise CommandError(
+                f"Seulement {len(chosen)} dossiers déposés : impossible d'en mettre {pending} en attente."
+            )
+        Dossier.objects.filter(status=Status.COMMITTEE).exclude(pk__in=chosen).update(
+            status=Status.REGIONAL_REVIEW
+        )
+        Dossier.objects.filter(pk__in=chosen).update(status=Status.COMMITTEE)
+        session = CommitteeSession.objects.create(
+            held_on=datetime.date(2026, 12, 3), members_present="Membre du comité", created_by=committee
+        )
+        url = reverse("committee:session", args=[session.reference])
+        return [
+            Operation(f"ordre du jour, {pending} en attente", committee, get(url)),
+            Operation(
+                f"ordre du jour trié coût, {pending} en att.", committee, get(f"{url}?tri=cout&page=2")
+            ),
+        ]
+
+    def handle(self, *args, repeat, scale, json: str | None, only: str | None, pending: int | None = None,
+               **options):  # fmt: skip
+        if pending is not None:
+            from django.db import transaction
+
+            # The pending dossiers are arranged for the measure only: everything is rolled back.
+            with transaction.atomic():
+                results = self.measure_all(self.agenda_operations(pending), repeat, scale, only)
+                transaction.set_rollback(True)
+        else:
+            results = self.measure_all(self.operations(), repeat, scale, only)
         text = json_dump(results)
         if json:
             Path(json).write_text(text)
         else:
             self.stdout.write(text)
+
+    def measure_all(self, operations, repeat, scale, only) -> list[dict]:
+        results = []
+        for op in operations:
+            if only and only not in op.name:
+                continue
+            results.append(self.measure(op, repeat, scale))
+            self.stderr.write(f"  {op.name}: {results[-1]['median_ms']} ms / {results[-1]['floor_ms']} ms")
+        return results
 
     def measure(self, op: Operation, repeat: int, scale) -> dict:
         client = Client()
