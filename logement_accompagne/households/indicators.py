@@ -370,14 +370,16 @@ def counted_exits(snapshots: QuerySet[OutcomeSnapshot]) -> QuerySet[OutcomeSnaps
 
     As HUD's System Performance Measure 2: an exit followed by a new support episode of the same
     household within 14 days is a *transfer* (the support went on elsewhere), not an exit; among
-    the household's other exits in the scope, only the earliest counts (by exact end date, or by
-    month when the episode is gone), so a household is counted once.
+    the household's other exits in the scope, only the earliest counts (by exact end date), so a
+    household is counted once.
     """
     real = snapshots.annotate(
         end_key=Coalesce(F("episode__ended_on"), F("end_month")),
         transfer=_new_support_after(0, TRANSFER_DAYS),
     ).filter(transfer=False)
-    earlier = real.filter(household_reference=OuterRef("household_reference")).filter(
+    # Through the episode's household (an indexed key); the purge keeps episodes, so every snapshot
+    # written by the platform has one (a snapshot whose episode was deleted counts on its own).
+    earlier = real.filter(episode__household=OuterRef("episode__household")).filter(
         Q(end_key__lt=OuterRef("end_key")) | Q(end_key=OuterRef("end_key"), pk__lt=OuterRef("pk"))
     )
     return real.filter(~Exists(earlier))
