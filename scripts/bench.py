@@ -85,12 +85,13 @@ def ensure_dataset(scale: str, rebuild: bool) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>6} {'req.':>5} {'mém. Mo':>8}"
+    head = (f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>6} {'req.':>5} {'mém. Mo':>8}"
+            f" {'lignes/s':>9}")  # fmt: skip
     lines = [head, "-" * len(head)]
     for r in results:
         lines.append(
             f"{r['operation'][:34]:<34} {r['scale']:>4} {r['median_ms']:>7.1f}ms {r['floor_ms']:>7.1f}ms "
-            f"{r['ratio']:>5.1f}x {r['queries']:>5} {r['peak_mb']:>8.2f}"
+            f"{r['ratio']:>5.1f}x {r['queries']:>5} {r['peak_mb']:>8.2f} {r.get('rows_per_s') or '':>9}"
         )
     return "\n".join(lines)
 
@@ -101,6 +102,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "15")))
     parser.add_argument("--only", default=None)
     parser.add_argument("--rebuild", action="store_true", help="reconstruire les jeux de données")
+    parser.add_argument(
+        "--agenda-pending",
+        nargs="*",
+        type=int,
+        default=[int(n) for n in os.environ.get("BENCH_AGENDA_PENDING", "50 1000").split()],
+        help="ordre du jour d'une séance du comité avec ces nombres de dossiers en attente (jeu de l'échelle 1)",
+    )
     options = parser.parse_args()
     BENCH.mkdir(parents=True, exist_ok=True)
     results = []
@@ -111,6 +119,15 @@ def main() -> int:
         print(f"== mesures, échelle {scale} ({options.repeat} répétitions)", flush=True)
         run(["run_bench", "--scale", scale, "--repeat", str(options.repeat), "--json", str(out), *extra], url)
         results += json.loads(out.read_text())
+    # The committee session's agenda (issue #12): its cost must not grow with the dossiers waiting.
+    if options.agenda_pending and (not options.only or options.only in "ordre du jour"):
+        url = ensure_dataset("1", options.rebuild)
+        for pending in options.agenda_pending:
+            out = BENCH / f"agenda-{pending}.json"
+            print(f"== ordre du jour du comité, {pending} dossiers en attente (échelle 1)", flush=True)
+            run(["run_bench", "--scale", "1", "--repeat", str(options.repeat), "--pending", str(pending),
+                 "--json", str(out)], url)  # fmt: skip
+            results += json.loads(out.read_text())
     report = {
         "machine": {"python": platform.python_version(), "system": platform.platform(),
                     "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
@@ -121,7 +138,8 @@ def main() -> int:
     print()
     print(table(results))
     print(
-        "\nPlancher : la page « Déclaration d'accessibilité », même personne connectée, même pile, même processus."
+        "\nPlancher : la page « Déclaration d'accessibilité » (même personne connectée, même pile, même processus),"
+        "\nsauf ménages, indicateurs, tableaux de bord et exports : leurs propres requêtes SQL rejouées brutes."
     )
     print(f"Résultats : {BENCH / 'latest.json'}")
     return 0

@@ -154,6 +154,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 SITE_NAME = "Logement d'abord — HLM accompagnés"
+# The address the platform is reached at: links in e-mails are absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -39,6 +39,22 @@ def record_read(
     )  # fmt: skip
 
 
+def record_reads(actor, targets, *, detail: str = "") -> list[ReadEntry]:
+    """Journal several reads at once (a list page): `targets` holds (instance, household or None)."""
+    actor_fields = _actor_fields(actor)
+    rows = [
+        ReadEntry(
+            **actor_fields,
+            target_type=target_type_of(target)[:64],
+            target_id=str(target.pk)[:64],
+            household_ref="" if household is None else str(getattr(household, "pk", household))[:64],
+            detail=detail[:255],
+        )  # fmt: skip
+        for target, household in targets
+    ]
+    return ReadEntry.objects.bulk_create(rows)
+
+
 def record_changes(actor, target, before: dict, after: dict) -> list[FieldChange]:
     """Journal every key whose value differs between `before` and `after` (one row per field).
 

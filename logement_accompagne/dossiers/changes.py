@@ -9,6 +9,7 @@ in charge again.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .checks import french_eur
 from .models import Dossier
 
 SCALARS = (
@@ -76,7 +77,7 @@ def _shown(name: str, value) -> str:
     if field is not None and field.choices:
         return str(dict(field.choices).get(value, value))
     if name.endswith("_eur"):
-        return f"{value} €"
+        return french_eur(value)
     return str(value)
 
 

@@ -46,9 +46,15 @@ class Breach:
         return Missing(self.field, self.message, self.section, rule=self.rule)
 
 
-def _eur(amount) -> str:
+def french_eur(amount) -> str:
+    """1440 → « 1 440,00 € »: the one French format of an amount (narrow no-break space between
+    thousands, decimal comma, no-break space before €), used by messages and by every page
+    (the ``euros`` template filter). Exports (CSV) keep plain numbers."""
     text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
     return f"{text}\u00a0€"
+
+
+_eur = french_eur
 
 
 def call_rule_breaches(dossier, call=None) -> list[Breach]:
@@ -237,15 +243,11 @@ def financial_summary(dossier) -> FinancialSummary:
         summary.balance_eur = _round(total - summary.cofunding_eur - (summary.requested_eur or 0))
         if summary.balance_eur > 0:
             summary.flags.append(
-                f"Plan de financement incomplet : il manque {summary.balance_eur:,.0f} € pour couvrir le coût global.".replace(
-                    ",", " "
-                )
+                f"Plan de financement incomplet : il manque {french_eur(summary.balance_eur)} pour couvrir le coût global."
             )
         elif summary.balance_eur < 0:
             summary.flags.append(
-                f"Les financements dépassent le coût global de {-summary.balance_eur:,.0f} €.".replace(
-                    ",", " "
-                )
+                f"Les financements dépassent le coût global de {french_eur(-summary.balance_eur)}."
             )
     else:
         summary.flags.append("Coût global non calculable à partir des coûts déclarés.")
@@ -255,8 +257,8 @@ def financial_summary(dossier) -> FinancialSummary:
         and summary.requested_eur > summary.cap_eur
     ):
         summary.flags.append(
-            f"Le montant demandé ({summary.requested_eur:,.0f} €) dépasse le plafond de l'appel "
-            f"({summary.cap_eur:,.0f} €).".replace(",", " ")
+            f"Le montant demandé ({french_eur(summary.requested_eur)}) dépasse le plafond de l'appel "
+            f"({french_eur(summary.cap_eur)})."
         )
     return summary
 

@@ -346,9 +346,10 @@ def load_demo() -> dict[str, int]:
         if Dossier.objects.filter(call=call_2016, name=name).exists():
             continue
         landlord, carrier = people["carriers"][code]
-        association, _ = people["associations"][code]
         dossier = services.create_dossier(user=carrier, call=call_2016, organisation=landlord, name=name)
-        services.add_carrier(user=carrier, dossier=dossier, organisation=association)
+        association, association_carrier = people["associations"][code]
+        invitation = services.invite_carrier(user=carrier, dossier=dossier, organisation=association)
+        services.answer_invitation(user=association_carrier, invitation=invitation, accept=True)
         dossier = _fill(dossier, code, name, households, dwellings, carrier)
         _drive(dossier, target, people, code, carrier)
         created += 1

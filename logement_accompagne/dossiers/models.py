@@ -212,6 +212,57 @@ class DossierCarrier(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+class CarrierInvitation(models.Model):
+    """An organisation asked to co-carry a dossier. Until an administrator of that organisation
+    accepts, it is not a carrier (no DossierCarrier row) and its members see nothing of the dossier."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "En attente de réponse"
+        ACCEPTED = "accepted", "Acceptée"
+        DECLINED = "declined", "Déclinée"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="carrier_invitations")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="carrier_invitations",
+        verbose_name="organisation",
+    )
+    state = models.CharField("état", max_length=16, choices=State.choices, default=State.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="invitée par")  # fmt: skip
+    invited_at = models.DateTimeField("invitée le", auto_now_add=True)
+    # Set when the invitation comes from an imported document naming that organisation.
+    from_import = models.BooleanField("proposée par un import", default=False)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+", verbose_name="réponse de")  # fmt: skip
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation à co-porter"
+        verbose_name_plural = "invitations à co-porter"
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                name="one_pending_invitation_per_dossier_and_organisation",
+                fields=["dossier", "organisation"],
+                condition=Q(state="pending"),
+                violation_error_message="Cette organisation est déjà invitée sur ce dossier.",
+            ),
+            models.CheckConstraint(
+                name="carrier_invitation_state_valid",
+                condition=Q(state__in=["pending", "accepted", "declined"]),
+            ),
+            models.CheckConstraint(
+                name="carrier_invitation_answer_recorded",
+                condition=Q(state="pending") | Q(answered_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} invitée sur {self.dossier} ({self.get_state_display()})"
+
+
 class CostLine(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="cost_lines")
     kind = models.CharField("poste", max_length=32, choices=CostKind.choices)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
-from logement_accompagne.organisations.selectors import Scope, scope_of
+from logement_accompagne.organisations.selectors import Scope, covering_regions, scope_of
 
 from .enums import EDITABLE_STATES, FINAL_STATES, REVIEW_STATES, Status
 
@@ -62,7 +62,7 @@ def relation_to(scope: Scope, dossier) -> Relation:
         territory = list(dossier.departments.values_list("code", "region_id", "former_region_id"))
         dossier._territory = territory
     department_codes = {code for code, _, _ in territory}
-    region_codes = {region for _, region, _ in territory} | {former for _, _, former in territory if former}
+    region_codes = covering_regions((region, former) for _, region, former in territory)
     filed = dossier.submitted_at is not None
     return Relation(
         carrier=bool(carrier_ids & scope.carrier_organisation_ids),

@@ -8,7 +8,7 @@ the national committee every filed dossier.
 
 from django.db.models import Q, QuerySet
 
-from logement_accompagne.organisations.selectors import scope_of
+from logement_accompagne.organisations.selectors import departments_covered_q, scope_of
 
 from .models import Dossier, DossierCarrier
 
@@ -18,16 +18,13 @@ DossierDepartment = Dossier.departments.through
 # "id IN (links of these departments)" rather than a correlated EXISTS: PostgreSQL plans both as
 # a semi-join, but SQLite runs EXISTS once per dossier of the whole table, which made every list
 # of a department grow with the national volume (make bench, issue #9).
-def _in_departments(codes) -> Q:
-    return Q(pk__in=DossierDepartment.objects.filter(department_id__in=codes).values("dossier_id"))
-
-
-def _in_regions(codes) -> Q:
-    return Q(
-        pk__in=DossierDepartment.objects.filter(
-            Q(department__region_id__in=codes) | Q(department__former_region_id__in=codes)
-        ).values("dossier_id")
+# The territory itself (which departments a service covers, pre-2016 regions included) is the one
+# rule of organisations.selectors.departments_covered_q.
+def _in_territory(departmental_codes, regional_codes) -> Q:
+    covered = departments_covered_q(
+        departmental_codes=departmental_codes, regional_codes=regional_codes, prefix="department__"
     )
+    return Q(pk__in=DossierDepartment.objects.filter(covered).values("dossier_id"))
 
 
 def _carried_by(organisation_ids) -> Q:
@@ -46,10 +43,8 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     if scope.committee:
         visible |= filed
     else:
-        if scope.departmental_codes:
-            visible |= filed & Q(_in_departments(scope.departmental_codes))
-        if scope.regional_codes:
-            visible |= filed & Q(_in_regions(scope.regional_codes))
+        if scope.departmental_codes or scope.regional_codes:
+            visible |= filed & _in_territory(scope.departmental_codes, scope.regional_codes)
     return dossiers.filter(visible)
 
 

@@ -29,6 +29,7 @@ from .fields import EDITABLE_COLUMNS
 from .models import (
     ATTESTATION_TEXT,
     Attachment,
+    CarrierInvitation,
     CofundingLine,
     CommitteeDecision,
     CostLine,
@@ -339,17 +340,65 @@ def replace_cofunding_lines(dossier: Dossier, lines: list[dict]) -> None:
     CofundingLine.objects.bulk_create(rows)
 
 
-@transaction.atomic
-def add_carrier(*, user, dossier: Dossier, organisation: Organisation) -> DossierCarrier:
-    """Invite a partner organisation as co-carrier: its members then see and edit the dossier."""
-    current = _lock(dossier)
-    require(user, Action.EDIT, current)
+def _require_may_carry(organisation: Organisation) -> None:
     if organisation.kind not in CARRIER_KINDS:
         raise ValidationError("Un service de l'État ne peut pas porter un projet.")
+
+
+@transaction.atomic
+def invite_carrier(*, user, dossier: Dossier, organisation: Organisation,
+                   from_import: bool = False) -> CarrierInvitation:  # fmt: skip
+    """Ask a partner organisation to co-carry the dossier. It becomes a carrier (its members see and
+    edit the dossier) only once one of its administrators accepts (`answer_invitation`)."""
+    current = _lock(dossier)
+    require(user, Action.EDIT, current)
+    _require_may_carry(organisation)
+    if current.carrier_links.filter(organisation=organisation).exists():
+        raise ValidationError("Cette organisation porte déjà ce dossier.")
+    if current.carrier_invitations.filter(
+        organisation=organisation, state=CarrierInvitation.State.PENDING
+    ).exists():
+        raise ValidationError("Cette organisation est déjà invitée : elle n'a pas encore répondu.")
+    invitation = CarrierInvitation.objects.create(
+        dossier=current, organisation=organisation, invited_by=user, from_import=from_import
+    )
+    transaction.on_commit(lambda: notifications.carrier_invited(invitation.pk))
+    logger.info("dossier %s: organisation %s invited by %s", current.pk, organisation.pk, user.pk)
+    return invitation
+
+
+@transaction.atomic
+def answer_invitation(*, user, invitation: CarrierInvitation, accept: bool) -> CarrierInvitation:
+    """An administrator of the invited organisation accepts (the organisation becomes co-carrier)
+    or declines (nothing of the dossier is shared). Answered once."""
+    from logement_accompagne.organisations.selectors import administered_organisations
+
+    current = (
+        CarrierInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if not administered_organisations(user).filter(pk=current.organisation_id).exists():
+        raise PermissionDenied(f"Seul un administrateur de « {current.organisation} » peut répondre.")
+    if current.state != CarrierInvitation.State.PENDING:
+        raise InvalidTransition(
+            f"Cette invitation a déjà reçu une réponse ({current.get_state_display().lower()})."
+        )
+    dossier = _lock(current.dossier)
+    current.state = CarrierInvitation.State.ACCEPTED if accept else CarrierInvitation.State.DECLINED
+    current.answered_by = user
+    current.answered_at = timezone.now()
+    current.save(update_fields=["state", "answered_by", "answered_at"])
+    if accept:
+        _attach_carrier(dossier, current.organisation)
+    transaction.on_commit(lambda: notifications.invitation_answered(current.pk))
+    logger.info("invitation %s %s by %s", current.pk, current.state, user.pk)
+    return current
+
+
+def _attach_carrier(dossier: Dossier, organisation: Organisation) -> DossierCarrier:
     link, created = DossierCarrier.objects.get_or_create(
-        dossier=current,
+        dossier=dossier,
         organisation=organisation,
-        defaults={"role": carrier_role_for(organisation), "position": current.carrier_links.count()},
+        defaults={"role": carrier_role_for(organisation), "position": dossier.carrier_links.count()},
     )
     if not created:
         raise ValidationError("Cette organisation porte déjà ce dossier.")
@@ -576,10 +625,7 @@ def forward_to_committee(*, user, dossier: Dossier, comment: str = "") -> Dossie
     return current
 
 
-def french_eur(amount: Decimal) -> str:
-    """1440 → « 1 440,00 € » (narrow no-break space between thousands): amounts in messages."""
-    text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+french_eur = checks.french_eur  # « 1 440,00 € » in messages: one format (checks.french_eur)
 
 
 class EnvelopeExceeded(ValidationError):
@@ -682,12 +728,16 @@ def decide(*, user, dossier: Dossier, selected: bool, amount_granted_eur: Decima
         above_request_reason = ""
     _move(current, actor=user, to=Status.SELECTED if selected else Status.NOT_SELECTED,
           comment=conditions.strip() if selected else refusal_reason)  # fmt: skip
-    return _create_version(
+    decision = _create_version(
         CommitteeDecision, current, author=user, selected=selected, amount_granted_eur=amount_granted_eur,
         cap_eur=cap, conditions=conditions.strip(), refusal_reason=refusal_reason,
         above_request_reason=above_request_reason,
         organisation=_state_organisation(user, Role.COMMITTEE),
     )  # fmt: skip
+    # The decision is also said in the dossier's thread, where carriers and services talk (the
+    # transition's e-mail already tells everyone: no second e-mail for this message).
+    Message.objects.create(dossier=current, author=user, body=notifications.decision_text(decision))
+    return decision
 
 
 @transaction.atomic
@@ -735,15 +785,24 @@ def granted_total(call: Call) -> Decimal:
 
 
 @transaction.atomic
-def return_for_completion(*, user, dossier: Dossier, message: str) -> Dossier:
+def return_for_completion(*, user, dossier: Dossier, message: str, due_on=None) -> Dossier:
+    """The instructor asks the carriers for more, by a date (``due_on``, shown to both sides)."""
     current = _lock(dossier)
     require(user, Action.RETURN_FOR_COMPLETION, current)
     if not message.strip():
         raise ValidationError("Expliquez aux porteurs ce qu'ils doivent compléter.")
+    if due_on is not None and due_on <= timezone.localdate():
+        raise ValidationError(
+            {"due_on": "L'échéance doit être postérieure à aujourd'hui."}, code="due_on_past"
+        )
     _move(
-        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status
-    )
-    Message.objects.create(dossier=current, author=user, body=message.strip())
+        current, actor=user, to=Status.RETURNED, comment=message.strip(), returned_from_status=current.status,
+        completion_due_on=due_on, completion_reminded_on=None,
+    )  # fmt: skip
+    body = message.strip()
+    if due_on is not None:
+        body += f"\n\nCompléments attendus au plus tard le {due_on:%d/%m/%Y}."
+    Message.objects.create(dossier=current, author=user, body=body)
     return current
 
 

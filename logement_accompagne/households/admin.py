@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import OutcomeSnapshot, PersonalDataRead, SupportEpisode
+from .models import OutcomeSnapshot, SupportEpisode
 
 
 @admin.register(SupportEpisode)
@@ -27,20 +27,4 @@ class OutcomeSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(admin.ModelAdmin):
-    """The read log cannot be edited or deleted, even here."""
-
-    list_display = ("at", "user", "household_reference", "what", "dossier")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,22 +1,25 @@
 """The one door through which every read of a household's personal data is logged.
 
 Pages, exports and commands call `record_read` before showing names, contact details,
-dates of birth or free-text notes. When the platform-wide `audit` app lands, this
-function forwards to it (one line to change); until then it writes `PersonalDataRead`.
+dates of birth or free-text notes. The read goes to the platform's one journal of reads
+(`audit.ReadEntry`, append-only, refused UPDATE and DELETE by a PostgreSQL trigger): its
+target is the support episode through which the data was read (so the project, hence the
+manager who may see the read, is known), its household the household concerned, its detail
+what was read.
 """
 
-from .models import PersonalDataRead
+from logement_accompagne.audit.models import ReadEntry
+from logement_accompagne.audit.services import record_read as journal_read
+from logement_accompagne.audit.services import record_reads as journal_reads
+
+EPISODE_TARGET = "households.supportepisode"
 
 
-def record_read(user, household, *, what: str, dossier=None) -> None:
-    PersonalDataRead.objects.create(
-        user=user, household=household, household_reference=household.reference, what=what, dossier=dossier
-    )
+def record_read(user, episode, *, what: str) -> ReadEntry:
+    """`user` read the personal data of `episode`'s household, through `episode`'s project."""
+    return journal_read(user, episode, household=episode.household_id, detail=what)
 
 
-def record_reads(user, households, *, what: str, dossier=None) -> None:
-    """One row per household shown (a list page with names), in one query."""
-    PersonalDataRead.objects.bulk_create(
-        PersonalDataRead(user=user, household=h, household_reference=h.reference, what=what, dossier=dossier)
-        for h in households
-    )
+def record_reads(user, episodes, *, what: str) -> list[ReadEntry]:
+    """One entry per household shown (a list page with names), in one query."""
+    return journal_reads(user, [(episode, episode.household_id) for episode in episodes], detail=what)

@@ -22,7 +22,11 @@ Definitions (the ones the tests compute by hand):
 - evictions avoided: ended episodes with a procedure stage reached (formal notice or
   later), no eviction carried out, and the household still in its dwelling at the end;
 - still housed at 6/12/24 months and arrears of more than 3 months one year after:
-  from the outcome snapshots' follow-up checks (so they survive the purge);
+  from the outcome snapshots' follow-up checks (so they survive the purge), on the earliest
+  real exit of each household only; an exit followed within 14 days by a new support of the
+  same household is a transfer, not an exit (`counted_exits`);
+- returns within 6/12/24 months: counted exits followed by a new support episode more than
+  14 days (a transfer) and at most 6/12/24 months later (183/365/730 days);
 - cost per household: amounts granted to the projects ÷ households accompanied.
 """
 
@@ -347,22 +351,73 @@ def exit_destinations(episodes) -> Figure:
     )  # fmt: skip
 
 
-def outcomes(snapshots: QuerySet[OutcomeSnapshot]) -> list[Figure]:
-    """Still housed 6/12/24 months after; also accepts a queryset of dossiers (the reporting layer's scope)."""
+TRANSFER_DAYS = 14
+HORIZON_DAYS = {6: 183, 12: 365, 24: 730}
+
+
+def _new_support_after(days_from: int, days_to: int):
+    """A support episode of the snapshot's household (another one) referred within that many days of its exit."""
+    return Exists(
+        SupportEpisode.objects.filter(household=OuterRef("episode__household"))
+        .exclude(pk=OuterRef("episode"))
+        .annotate(gap=DaysBetween("referred_on", OuterRef("episode__ended_on")))
+        .filter(gap__gte=days_from, gap__lte=days_to)
+    )
+
+
+def counted_exits(snapshots: QuerySet[OutcomeSnapshot]) -> QuerySet[OutcomeSnapshot]:
+    """The exits the outcomes count: one per household, its earliest real exit in the scope.
+
+    As HUD's System Performance Measure 2: an exit followed by a new support episode of the same
+    household within 14 days is a *transfer* (the support went on elsewhere), not an exit; among
+    the household's other exits in the scope, only the earliest counts (by exact end date, or by
+    month when the episode is gone), so a household is counted once.
+    """
+    real = snapshots.annotate(
+        end_key=Coalesce(F("episode__ended_on"), F("end_month")),
+        transfer=_new_support_after(0, TRANSFER_DAYS),
+    ).filter(transfer=False)
+    earlier = real.filter(household_reference=OuterRef("household_reference")).filter(
+        Q(end_key__lt=OuterRef("end_key")) | Q(end_key=OuterRef("end_key"), pk__lt=OuterRef("pk"))
+    )
+    return real.filter(~Exists(earlier))
+
+
+def outcomes(snapshots: QuerySet[OutcomeSnapshot], *, today=None) -> list[Figure]:
+    """Still housed 6/12/24 months after, and returns; also accepts a queryset of dossiers (the reporting layer's scope).
+
+    Counted on `counted_exits` (earliest real exit per household; transfers within 14 days are not
+    exits). A *return* is a new support episode of the household referred more than 14 days and at
+    most 6, 12 or 24 months after the exit; its base is the counted exits that far in the past.
+    """
+    today = today or timezone.localdate()
     if snapshots.model is Dossier:
         snapshots = OutcomeSnapshot.objects.filter(dossier__in=snapshots.values("pk"))
-    values = snapshots.aggregate(
+    exits = counted_exits(snapshots).annotate(since=DaysBetween(Value(today), "episode__ended_on"))
+    values = exits.aggregate(
         **{
             f"checked_{m}": Count("pk", filter=Q(**{f"housed_{m}_months__isnull": False}))
             for m in (6, 12, 24)
         },
         **{f"housed_{m}": Count("pk", filter=Q(**{f"housed_{m}_months": True})) for m in (6, 12, 24)},
+        **{f"past_{m}": Count("pk", filter=Q(since__gte=days)) for m, days in HORIZON_DAYS.items()},
+        **{
+            f"returned_{m}": Count(
+                "pk", filter=Q(since__gte=days) & Q(_new_support_after(TRANSFER_DAYS + 1, days))
+            )
+            for m, days in HORIZON_DAYS.items()
+        },
         arrears_checked=Count("pk", filter=Q(arrears_over_3_months_at_12__isnull=False)),
         arrears_over=Count("pk", filter=Q(arrears_over_3_months_at_12=True)),
     )
     figures = [
         Figure(f"housed_{m}_months", f"Toujours logés {m} mois après la fin", _share(values[f"housed_{m}"], values[f"checked_{m}"]),
                values[f"checked_{m}"], "%", group="Après l'accompagnement")
+        for m in (6, 12, 24)
+    ]  # fmt: skip
+    figures += [
+        Figure(f"returned_{m}_months", f"Revenus en accompagnement dans les {m} mois (hors relais sous 14 jours)",
+               _share(values[f"returned_{m}"], values[f"past_{m}"]), values[f"past_{m}"], "%", group="Après l'accompagnement")
         for m in (6, 12, 24)
     ]  # fmt: skip
     figures.append(
@@ -439,7 +494,7 @@ def all_figures(
         relocation_rate(episodes),
         *arrears(episodes, today=today),
         exit_destinations(episodes),
-        *outcomes(snapshots),
+        *outcomes(snapshots, today=today),
         cost_per_household(episodes, dossiers),
     ]
     if national:

@@ -610,23 +610,3 @@ class OutcomeSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_reference} — {self.get_destination_display()}"
-
-
-class PersonalDataRead(models.Model):
-    """Who read a household's personal data, when (append-only: no service changes a row)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, related_name="reads")
-    household_reference = models.CharField(max_length=12)
-    dossier = models.ForeignKey(
-        Dossier, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="projet"
-    )
-    what = models.CharField("lecture", max_length=64)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "lecture de données personnelles"
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.household_reference} — {self.at:%d/%m/%Y %H:%M}"

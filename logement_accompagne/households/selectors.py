@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -24,20 +26,22 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 
+from logement_accompagne.audit.models import ReadEntry
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier, DossierCarrier
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 
+from .audit import EPISODE_TARGET
 from .enums import ContactKind
 from .models import (
     ArrearsCase,
     Contact,
     Household,
     Member,
-    PersonalDataRead,
     PrivateNote,
     SupportEpisode,
 )
@@ -191,10 +195,25 @@ def private_notes_for(user, episode) -> QuerySet[PrivateNote]:
     return PrivateNote.objects.filter(episode=episode, author=user)
 
 
-def reads_visible_to(user) -> QuerySet[PersonalDataRead]:
-    """The read log: a support manager sees the reads made through their organisations' projects."""
-    return PersonalDataRead.objects.filter(dossier__in=managed_projects(user).values("pk")).select_related(
-        "user", "dossier"
+def reads_visible_to(user, dossier=None) -> QuerySet[ReadEntry]:
+    """The read log: a support manager sees the reads made through their organisations' projects.
+
+    Entries of the platform's one journal of reads (`audit.ReadEntry`) whose target is a support
+    episode of those projects (or of `dossier` only), with the household's pseudonymous reference.
+    """
+    projects = managed_projects(user)
+    if dossier is not None:
+        projects = projects.filter(pk=dossier.pk)
+    episodes = SupportEpisode.objects.filter(dossier__in=projects.values("pk")).annotate(
+        as_text=Cast("pk", CharField())
+    )
+    reference = Household.objects.filter(pk=Cast(OuterRef("household_ref"), IntegerField())).values(
+        "reference"
+    )[:1]
+    return (
+        ReadEntry.objects.filter(target_type=EPISODE_TARGET, target_id__in=episodes.values("as_text"))
+        .annotate(household_reference=Subquery(reference))
+        .select_related("actor")
     )
 
 

@@ -74,7 +74,7 @@ FIELDS = (
       "Commune(s), quartier(s), département."),
     _("departments", "localisation", "Département(s) du projet", "location.department_codes", "departments",
       "Le dossier est instruit par le service de l'État de ce ou ces départements. "
-      "Pour en choisir plusieurs, maintenez la touche Ctrl (ou Cmd) enfoncée."),
+      "Cochez-en un ou plusieurs."),
     _("name", "localisation", "Nom du projet", "name", "line"),
     _("carriers_text", "localisation", "Statut et nom du ou des porteur(s) du projet", "carriers.text", "text",
       "Par exemple : OPH de …, association …"),

@@ -2,7 +2,7 @@
 
 import copy
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from logement_accompagne.calls.models import Call
@@ -13,6 +13,7 @@ from logement_accompagne.dossiers.services import (
     add_attachment,
     carrier_role_for,
     files_removed_if_failed,
+    invite_carrier,
     require_may_create,
 )
 from logement_accompagne.organisations.enums import Role
@@ -50,13 +51,14 @@ def opinions_as_text(canonical: dict) -> dict:
 
 @files_removed_if_failed()
 @transaction.atomic
-def confirm(job: ImportJob, canonical: dict):
+def confirm(job: ImportJob, canonical: dict, *, co_carriers=()):
     """Create the draft from the reviewed document, for the uploader's organisation only.
 
-    The uploader must still be a carrier of that organisation and the call still open; the other
-    carriers the document names stay as text, to be invited like any co-carrier. All or nothing:
-    interrupted anywhere, no row is written, the stored original is removed, and the job stays
-    ready to be confirmed again.
+    The uploader must still be a carrier of that organisation and the call still open. The other
+    carriers the document names are never attached: those the person confirms (`co_carriers`,
+    chosen among the proposed known organisations) receive the invitation any co-carrier gets,
+    and see the dossier only once they accept. All or nothing: interrupted anywhere, no row is
+    written, the stored original is removed, and the job stays ready to be confirmed again.
     """
     locked = ImportJob.objects.select_for_update().select_related("call", "organisation").get(pk=job.pk)
     if locked.state == ImportJob.State.CONFIRMED:
@@ -73,6 +75,8 @@ def confirm(job: ImportJob, canonical: dict):
         user=locked.uploaded_by, call=locked.call, organisation=locked.organisation, canonical=canonical,
         original_file=(locked.original_name, content),
     )  # fmt: skip
+    for organisation in co_carriers:
+        invite_carrier(user=locked.uploaded_by, dossier=dossier, organisation=organisation, from_import=True)
     locked.state = ImportJob.State.CONFIRMED
     locked.dossier = dossier
     locked.canonical = canonical
@@ -145,3 +149,18 @@ def _content_type(content: bytes) -> str:
         return detect(content).content_type
     except Refused:
         return "application/octet-stream"
+
+
+@transaction.atomic
+def discard(*, user, job: ImportJob) -> None:
+    """The person cancels an import before a draft is created: the job and the uploaded document
+    are removed (nothing of it is kept), nothing is created."""
+    current = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if current.uploaded_by_id != getattr(user, "pk", None):
+        raise PermissionDenied("Seule la personne qui a importé ce document peut annuler l'import.")
+    if current.state == ImportJob.State.CONFIRMED:
+        raise ValidationError("Le brouillon a déjà été créé : retirez-le depuis le dossier si besoin.")
+    name = current.file.name
+    current.delete()
+    if name:
+        transaction.on_commit(lambda: current.file.storage.delete(name))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Organisation, User
+from .models import Membership, MembershipEvent, Organisation, User
 
 
 class MembershipInline(admin.StackedInline):
@@ -43,3 +43,30 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """The membership history, readable by the operators and changed by no one."""
+
+    list_display = [
+        "at",
+        "organisation",
+        "person_email",
+        "action",
+        "role_before",
+        "role_after",
+        "actor_email",
+    ]
+    list_filter = ["action"]
+    search_fields = ["person_email", "actor_email", "organisation__name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -179,3 +179,81 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class MembershipEvent(models.Model):
+    """One line of an organisation's membership history: who invited, changed or ended whose role, when.
+
+    Append-only (refuses updates and deletes); people are kept (PROTECT) and their addresses copied,
+    so the history still says who after an address changes or a membership ends.
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invitation"
+        ROLE_CHANGED = "role_changed", "Changement de rôle"
+        ENDED = "ended", "Fin du rattachement"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="membership_events", verbose_name="organisation"
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="membership_events", verbose_name="personne concernée"
+    )
+    person_email = models.CharField("adresse de la personne concernée", max_length=254)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="fait par"
+    )
+    actor_email = models.CharField("adresse de l'auteur", max_length=254, blank=True, default="")
+    action = models.CharField("action", max_length=16, choices=Action.choices)
+    role_before = models.CharField("rôle avant", max_length=32, choices=Role.choices, blank=True, default="")
+    role_after = models.CharField("rôle après", max_length=32, choices=Role.choices, blank=True, default="")
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement de rattachement"
+        verbose_name_plural = "changements de rattachement"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-at"], name="membership_event_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.person_email} — {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("L'historique des rattachements ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("L'historique des rattachements ne se supprime pas.")
+
+
+class Notification(models.Model):
+    """What the notification centre shows: one row per person told about something (the same
+    subject and text as the e-mail, and the page it links to)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField("objet", max_length=255)
+    body = models.TextField("texte", blank=True, default="")
+    url = models.CharField("page", max_length=500, blank=True, default="")
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationVisit(models.Model):
+    """When a person last opened the notification centre: what came after is « nouveau »."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    seen_at = models.DateTimeField("dernière visite")
+
+    class Meta:
+        verbose_name = "dernière visite des notifications"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} : {self.seen_at:%d/%m/%Y %H:%M}"

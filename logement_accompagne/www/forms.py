@@ -42,3 +42,23 @@ class InlineRadioSelect(forms.RadioSelect):
 
 class DsfrFormSet(forms.BaseFormSet):
     default_renderer = DsfrDjangoTemplates
+
+
+class FrenchDateInput(forms.DateInput):
+    """A date typed « jj/mm/aaaa » whatever the browser's language: a native date field shows
+    12/14/2026 in an English-speaking browser, which a French reader takes for the 12th of a
+    14th month. Django reads both 14/12/2026 and 2026-12-14 (the French formats and ISO)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "placeholder": "jj/mm/aaaa",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            },
+            format="%d/%m/%Y",
+        )
+
+
+FRENCH_DATE_HINT = "Au format jj/mm/aaaa, par exemple 15/01/2027."

@@ -234,18 +234,19 @@ def test_stale_edit_is_refused_and_says_what_changed(cast):
     assert dossier.name == "Nom choisi par Alice"
 
 
-def test_co_carrier_invited_can_edit(cast):
+def test_co_carrier_invited_can_edit_once_accepted(cast):
     association = factories.OrganisationFactory(kind="association", name="Association partenaire")
     partner = factories.carrier_user(association)
-    services.add_carrier(user=cast.carrier, dossier=cast.dossier, organisation=association)
+    invitation = services.invite_carrier(user=cast.carrier, dossier=cast.dossier, organisation=association)
+    services.answer_invitation(user=partner, invitation=invitation, accept=True)
     services.update_dossier(user=partner, dossier=cast.dossier, expected_version=cast.dossier.version,
                             values={"partners": "SIAO"})  # fmt: skip
     cast.dossier.refresh_from_db()
     assert cast.dossier.partners == "SIAO"
     with pytest.raises(ValidationError):
-        services.add_carrier(user=cast.carrier, dossier=cast.dossier, organisation=association)
+        services.invite_carrier(user=cast.carrier, dossier=cast.dossier, organisation=association)
     with pytest.raises(ValidationError):
-        services.add_carrier(
+        services.invite_carrier(
             user=cast.carrier, dossier=cast.dossier, organisation=factories.departmental_service("45")
         )
 
@@ -253,8 +254,10 @@ def test_co_carrier_invited_can_edit(cast):
 def test_transition_notifies_people_concerned(cast, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         advance(cast, Status.SUBMITTED)
-    recipients = {address for message in mailoutbox for address in message.to}
-    # The departmental instructor of 45 must act; the carrier who submitted needs no mail about his own act.
+    status_mail = [message for message in mailoutbox if "Déposé" in message.subject]
+    recipients = {address for message in status_mail for address in message.to}
+    # The departmental instructor of 45 must act; the carrier who submitted gets his acknowledgement instead.
     assert cast.dept.email in recipients
     assert cast.dept_other.email not in recipients and cast.carrier.email not in recipients
-    assert "Déposé" in mailoutbox[0].subject
+    acknowledgement = [message for message in mailoutbox if message.to == [cast.carrier.email]]
+    assert len(acknowledgement) == 1 and "Accusé de réception" in acknowledgement[0].subject

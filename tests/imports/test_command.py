@@ -129,6 +129,9 @@ def test_save_creates_drafts_with_the_original_attached(samples):
     assert first.created_by == person and first.transitions.get().actor == person
     assert list(first.carrier_links.values_list("organisation", flat=True)) == [landlord.pk]
     assert first.attachments.get().uploaded_by == person
+    # Said, not refused: the same project twice, and a project outside the landlord's department (45).
+    assert "attention : Doublon possible" in err and "Toit d'abord à Rochefort" in err
+    assert "dans le département 17, alors que « Bailleur importateur » est rattachée au département 45" in err
 
 
 @pytest.mark.django_db

@@ -57,7 +57,7 @@ def test_upload_review_and_confirm_create_a_draft_with_the_original_attached(cli
     assert "Vérifier ce que la plateforme a compris" in html
     assert "Prévenir l&#x27;impayé" in html or "Prévenir l'impayé" in html
     # Costs and carriers read from the document are shown in French, not as keys.
-    assert "Coût de l&#x27;accompagnement par ménage : 1440 € (par ménage, par an)" in html
+    assert "Coût de l&#x27;accompagnement par ménage : 1\u202f440,00\u00a0€ (par ménage, par an)" in html
     assert "OPH Logem Test" in html and "finance.support_cost" not in html
     # The person corrects one value before confirming.
     form = page.context["form"]
@@ -218,3 +218,23 @@ def test_values_of_a_scanned_form_are_flagged_on_the_review_page(client, carrier
     assert page.context["form"]["name"].value() == "Toit d'abord à Rochefort"
     assert page.context["form"]["target_public.dalo_eligible"].value() == "yes"
     assert "lue(s) par reconnaissance de caractères" in html  # the warning atop the page
+
+
+def test_cancelling_the_review_deletes_the_document_and_creates_nothing(
+    client, carrier, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    client.force_login(carrier)
+    job = ImportJob.objects.get(
+        pk=upload(client, FORM_TEXT.encode("utf-8")).url.rstrip("/").rsplit("/", 1)[1]
+    )
+    stored = job.file.name
+    html = client.get(reverse("imports:review", args=[job.pk])).content.decode()
+    assert "Annuler l'import" in html and reverse("imports:cancel", args=[job.pk]) in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:cancel", args=[job.pk]))
+    assert response.status_code == 302 and response.url == reverse("imports:upload")
+    assert not ImportJob.objects.exists() and not Dossier.objects.exists()
+    assert not default_storage.exists(stored)
+    assert "annulé" in client.get(response.url).content.decode()

@@ -14,6 +14,7 @@ from logement_accompagne.organisations.models import Organisation, User
 pytestmark = pytest.mark.django_db
 
 SCALE = "0.1"  # 200 dossiers, 150 people: a few seconds
+DOSSIERS_ONLY = ["--parts", "people", "dossiers"]  # the households part is checked on its own below
 
 
 def fingerprint() -> str:
@@ -28,7 +29,7 @@ def fingerprint() -> str:
 
 
 def test_same_seed_same_data_and_every_state_present():
-    call_command("generate_reference_data", "--scale", SCALE, "--seed", "42", verbosity=0)
+    call_command("generate_reference_data", "--scale", SCALE, "--seed", "42", *DOSSIERS_ONLY, verbosity=0)
     first = fingerprint()
     assert Dossier.objects.count() == 200
     assert User.objects.count() >= 150  # the State services are staffed whatever the scale
@@ -45,9 +46,13 @@ def test_same_seed_same_data_and_every_state_present():
     )
     assert per_department[0]["n"] >= 4 * per_department[-1]["n"]
 
-    call_command("generate_reference_data", "--scale", SCALE, "--seed", "42", "--flush", verbosity=0)
+    call_command(
+        "generate_reference_data", "--scale", SCALE, "--seed", "42", "--flush", *DOSSIERS_ONLY, verbosity=0
+    )
     assert fingerprint() == first
-    call_command("generate_reference_data", "--scale", SCALE, "--seed", "7", "--flush", verbosity=0)
+    call_command(
+        "generate_reference_data", "--scale", SCALE, "--seed", "7", "--flush", *DOSSIERS_ONLY, verbosity=0
+    )
     assert fingerprint() != first
 
 
@@ -67,3 +72,29 @@ def test_refuses_production_settings(settings):
 
 def test_parts_follow_installed_apps():
     assert reference_data.available_parts()[:2] == ["people", "dossiers"]
+
+
+def test_households_at_a_small_scale_fill_every_record_and_include_transfers():
+    from logement_accompagne.households.indicators import TRANSFER_DAYS
+    from logement_accompagne.households.models import Contact, Household, OutcomeSnapshot, SupportEpisode
+    from logement_accompagne.organisations.enums import Role
+    from logement_accompagne.organisations.models import Membership
+
+    call_command("generate_reference_data", "--scale", "0.02", "--seed", "42", verbosity=0)
+    assert Household.objects.count() == 1000
+    # About 20 contacts per household (the national volume: 1 000 000 for 50 000 households).
+    assert 15_000 <= Contact.objects.count() <= 25_000
+    episodes = SupportEpisode.objects.all()
+    assert not episodes.exclude(dossier__status=Status.SELECTED).exists()
+    assert set(episodes.values_list("kind", flat=True)) == {"access", "keeping", "both", "diagnostic"}
+    ended = episodes.filter(ended_on__isnull=False)
+    assert OutcomeSnapshot.objects.count() == ended.count() > 0
+    assert OutcomeSnapshot.objects.filter(housed_6_months__isnull=False).exists()
+    # Households that came back: some within 14 days of their exit (a transfer), some later.
+    gaps = []
+    for household in Household.objects.annotate(n=Count("episodes")).filter(n=2):
+        first, second = household.episodes.order_by("referred_on")
+        gaps.append((second.referred_on - first.ended_on).days)
+    assert any(g <= TRANSFER_DAYS for g in gaps) and any(g > TRANSFER_DAYS for g in gaps)
+    # Each project's carrier has a support worker who can open the personal pages.
+    assert Membership.objects.filter(role=Role.SUPPORT_WORKER, user__email__startswith="suivi.").exists()

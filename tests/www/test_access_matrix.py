@@ -107,6 +107,12 @@ def import_job(cast, dossier):
     return {"job_id": job.pk}
 
 
+def import_jobs_of(user):
+    from logement_accompagne.imports.models import ImportJob
+
+    return ImportJob.objects.filter(uploaded_by=user)
+
+
 def section_data(cast, dossier):
     return {"version": str(dossier.version), "households": "30", "dalo_eligible": "yes",
             "collective_agreements": "no", "pdalpd": "yes"}  # fmt: skip
@@ -207,6 +213,56 @@ def call_data(cast, dossier):
             "max_duration_months": "36", "national_target": "1000", "required_documents": "Statuts"}  # fmt: skip
 
 
+# --- committee sessions (issue #12) ----------------------------------------------------------
+
+COMMITTEE_READS = {**everyone(403), "anonymous": "login", "committee": "ok", "admin": "ok"}
+COMMITTEE_ACTS = {**everyone(403), "anonymous": "login", "committee": "ok"}
+
+
+def committee_session(cast, dossier):
+    import datetime
+
+    from logement_accompagne.grants import session_services
+
+    if "session" not in cast:
+        cast["session"] = session_services.open_session(
+            user=cast.committee, held_on=datetime.date(2026, 12, 3), members_present="Claude Comité"
+        )
+    return {"reference": cast.session.reference}
+
+
+def session_dossier(cast, dossier):
+    return {**committee_session(cast, dossier), "dossier_reference": dossier.reference}
+
+
+def proposed(cast, dossier):
+    from logement_accompagne.grants import session_services
+
+    kwargs = session_dossier(cast, dossier)
+    session_services.propose(user=cast.committee, session=cast.session, dossier=dossier, selected=True,
+                             amount_eur=Decimal("1000"))  # fmt: skip
+    return kwargs
+
+
+def proposed_session(cast, dossier):
+    proposed(cast, dossier)
+    return {"reference": cast.session.reference}
+
+
+def session_opened(cast, dossier, actor):
+    from logement_accompagne.grants.sessions import CommitteeSession
+
+    assert CommitteeSession.objects.filter(
+        created_by=cast[actor], members_present="Claude Comité\nAlex Martin"
+    ).exists()
+
+
+def granted_in_session(cast, dossier, actor):
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SELECTED
+    assert cast.session.proposals.get(dossier=dossier).decision.amount_granted_eur == Decimal("1000")
+
+
 MATRIX: dict[str, list[Case]] = {
     # Access
     "home": [Case(logged_in())],
@@ -260,6 +316,16 @@ MATRIX: dict[str, list[Case]] = {
             notes="an import is private to the person who uploaded it",
         ),  # fmt: skip
     ],
+    "imports:cancel": [
+        Case(
+            {**everyone(404), "anonymous": "login", "carrier": "ok"},
+            state=Status.DRAFT,
+            kwargs=import_job,
+            method="post",
+            effect=did(lambda c, d, a: not import_jobs_of(c.carrier).exists()),
+            notes="cancelling the review deletes the uploader's own import, nothing else",
+        ),
+    ],
     "dossiers:detail": [
         Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED),
@@ -275,6 +341,25 @@ MATRIX: dict[str, list[Case]] = {
             effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
         ),
         Case(on_dossier(CARRIER), state=Status.RETURNED, kwargs=with_slug),
+    ],
+    "dossiers:autosave_section": [
+        Case(
+            on_dossier(CARRIER, draft=True),
+            state=Status.DRAFT,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30 and d.dalo_eligible == "yes"),
+            notes="the section page's automatic draft save (JSON), same service and conflict rule",
+        ),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.RETURNED,
+            kwargs=with_slug,
+            method="post",
+            data=section_data,
+            effect=did(lambda c, d, a: d.households == 30),
+        ),
     ],
     "dossiers:submit": [
         Case(on_dossier(CARRIER, draft=True), state=Status.DRAFT),
@@ -326,6 +411,10 @@ MATRIX: dict[str, list[Case]] = {
             effect=did(lambda c, d, a: d.attachments.filter(original_name="note.pdf").count() == 1),
         ),  # fmt: skip
     ],
+    "dossiers:pdf": [
+        Case(on_dossier(VIEWERS, draft=True), state=Status.DRAFT),
+        Case(on_dossier(VIEWERS), state=Status.COMMITTEE),
+    ],
     "dossiers:attachment": [
         Case(on_dossier(VIEWERS), state=Status.SUBMITTED, before=add_attachment, kwargs=attachment_kwargs),
     ],
@@ -336,10 +425,23 @@ MATRIX: dict[str, list[Case]] = {
             state=Status.DRAFT,
             method="post",
             data=partner,
+            # An invitation, not access: the partner carries the dossier only once it accepts.
             effect=did(
-                lambda c, d, a: d.carrier_links.filter(organisation__name="Association partenaire").exists()
+                lambda c, d, a: (
+                    d.carrier_invitations.filter(
+                        organisation__name="Association partenaire", state="pending"
+                    ).exists()
+                    and not d.carrier_links.filter(organisation__name="Association partenaire").exists()
+                )
             ),
         ),
+    ],
+    "dossiers:receipt": [
+        Case(
+            on_dossier(VIEWERS),
+            state=Status.SUBMITTED,
+            kwargs=lambda c, d: {"reference": d.reference, "number": 1},
+        )
     ],
     # Instructors
     "review:queue": [Case(logged_in(carrier=403, carrier_other=403))],
@@ -402,8 +504,10 @@ MATRIX: dict[str, list[Case]] = {
             on_dossier({"dept"}),
             state=Status.DEPARTMENTAL_REVIEW,
             method="post",
-            data=lambda c, d: {"message": "Compléter"},
-            effect=status_is(Status.RETURNED),
+            data=lambda c, d: {"message": "Compléter", "due_on": "2099-01-15"},
+            effect=did(
+                lambda c, d, a: d.status == Status.RETURNED and str(d.completion_due_on) == "2099-01-15"
+            ),
         ),  # fmt: skip
         Case(on_dossier({"region"}), state=Status.REGIONAL_REVIEW),
     ],
@@ -431,6 +535,51 @@ MATRIX: dict[str, list[Case]] = {
                 )
             ),
         ),  # fmt: skip
+    ],
+    "committee:letter": [
+        Case(on_dossier(VIEWERS), state=Status.SELECTED),
+        Case(on_dossier(VIEWERS), state=Status.NOT_SELECTED),
+    ],
+    "committee:sessions": [
+        Case(COMMITTEE_READS),
+        Case(
+            COMMITTEE_ACTS,
+            method="post",
+            data=lambda c, d: {"held_on": "2026-12-03", "members_present": "Claude Comité\nAlex Martin"},
+            effect=session_opened,
+        ),
+    ],
+    "committee:session": [Case(COMMITTEE_READS, state=Status.COMMITTEE, kwargs=committee_session)],
+    "committee:minutes": [Case(COMMITTEE_READS, state=Status.SELECTED, kwargs=committee_session)],
+    "committee:propose": [
+        Case(COMMITTEE_ACTS, state=Status.COMMITTEE, kwargs=session_dossier),
+        Case(
+            COMMITTEE_ACTS,
+            state=Status.COMMITTEE,
+            kwargs=session_dossier,
+            method="post",
+            data=lambda c, d: {"selected": "yes", "amount_granted_eur": "1000"},
+            effect=did(
+                lambda c, d, a: (
+                    c.session.proposals.filter(dossier=d, amount_eur=Decimal("1000")).exists()
+                    and d.status == Status.COMMITTEE
+                )
+            ),
+        ),  # fmt: skip
+    ],
+    "committee:record": [
+        Case(
+            COMMITTEE_ACTS, state=Status.COMMITTEE, kwargs=proposed, method="post", effect=granted_in_session
+        ),
+    ],
+    "committee:confirm": [
+        Case(
+            COMMITTEE_ACTS,
+            state=Status.COMMITTEE,
+            kwargs=proposed_session,
+            method="post",
+            effect=granted_in_session,
+        ),
     ],
     # The national level manages the calls
     "calls:list": [Case(logged_in(**dict.fromkeys(NOT_NATIONAL, 403)))],
@@ -530,6 +679,103 @@ MATRIX: dict[str, list[Case]] = {
 }
 
 
+# --- « Mon organisation » (issue #7 items 4, 6, 7): invitations, members, notifications ------------
+
+
+def managers(cast, dossier):
+    """The carrier administers his organisation; the departmental instructor heads his service."""
+    from logement_accompagne.organisations.enums import Role
+    from logement_accompagne.organisations.models import Membership
+
+    Membership.objects.get_or_create(
+        user=cast.carrier, organisation=cast.landlord, role=Role.ORGANISATION_ADMIN
+    )
+    Membership.objects.get_or_create(
+        user=cast.dept, organisation=factories.departmental_service("45"), role=Role.SERVICE_HEAD
+    )
+
+
+def landlord_kwargs(cast, dossier):
+    managers(cast, dossier)
+    return {"organisation_id": cast.landlord.pk}
+
+
+def support_membership_kwargs(cast, dossier):
+    from logement_accompagne.organisations.enums import Role
+    from logement_accompagne.organisations.models import Membership
+
+    managers(cast, dossier)
+    cast["membership"] = Membership.objects.get(user=cast.support_worker, role=Role.SUPPORT_WORKER)
+    return {"pk": cast["membership"].pk}
+
+
+def invitation_to_other_landlord(cast, dossier):
+    """The other landlord (no administrator: its carrier answers) is invited on the dossier."""
+    cast["invitation"] = services.invite_carrier(
+        user=cast.carrier, dossier=dossier, organisation=cast.other_landlord
+    )
+    return {"pk": cast["invitation"].pk}
+
+
+ONLY_MANAGERS = {**everyone(403), "anonymous": "login", "carrier": "ok", "dept": "ok"}
+MATRIX.update(
+    {
+        "organisations:invitations": [Case(logged_in())],
+        "organisations:answer_invitation": [
+            Case(
+                {**everyone(404), "anonymous": "login", "carrier_other": "ok"},
+                method="post",
+                state=Status.DRAFT,
+                kwargs=invitation_to_other_landlord,
+                data=lambda c, d: {"answer": "accept"},
+                effect=did(
+                    lambda c, d, a: (
+                        d.carrier_links.filter(organisation=c.other_landlord).exists()
+                        and d.carrier_invitations.get().state == "accepted"
+                    )
+                ),
+                notes="only the invited organisation's administrators (here: its carrier, none being admin)",
+            ),
+        ],
+        "organisations:members": [Case(ONLY_MANAGERS, kwargs=lambda c, d: managers(c, d) or {})],
+        "organisations:invite_member": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=landlord_kwargs,
+                data=lambda c, d: {
+                    f"o{c.landlord.pk}-email": "nouvelle@exemple.fr",
+                    f"o{c.landlord.pk}-role": "carrier",
+                },
+                effect=lambda c, d, a: c.landlord.memberships.get(
+                    user__email="nouvelle@exemple.fr", role="carrier"
+                ),
+            ),
+        ],
+        "organisations:change_role": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=support_membership_kwargs,
+                data=lambda c, d: {f"m{c.membership.pk}-role": "support_manager"},
+                effect=lambda c, d, a: c.landlord.memberships.get(
+                    user=c.support_worker, role="support_manager"
+                ),
+            ),
+        ],
+        "organisations:end_membership": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 403},
+                method="post",
+                kwargs=support_membership_kwargs,
+                effect=did(lambda c, d, a: not c.landlord.memberships.filter(user=c.support_worker).exists()),
+            ),
+        ],
+        "organisations:notifications": [Case(logged_in())],
+    }
+)
+
+
 # Households (issue #10): declared with the support workers in test_households_access.py.
 def _households_matrix():
     from .test_households_access import _shared_matrix
@@ -538,6 +784,16 @@ def _households_matrix():
 
 
 MATRIX.update(_households_matrix())
+
+
+# Agreements, payments and reports (issue #12): declared with their pages in test_grants_pages.py.
+def _grants_matrix():
+    from .test_grants_pages import grants_matrix
+
+    return grants_matrix()
+
+
+MATRIX.update(_grants_matrix())
 
 
 def site_url_names() -> list[str]:

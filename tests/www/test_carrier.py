@@ -276,9 +276,10 @@ def test_submit_asks_for_confirmation_then_files_the_dossier(
     assert response["Location"] == reverse("dossiers:detail", args=[cast.dossier.reference])
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.SUBMITTED
-    # The departmental instructor is told by e-mail.
-    assert [message.to for message in mailoutbox] == [[cast.dept.email]]
-    assert "Déposé" in mailoutbox[0].subject
+    # The departmental instructor is told by e-mail; the carrier gets the acknowledgement and its receipt.
+    assert sorted(message.to for message in mailoutbox) == sorted([[cast.dept.email], [cast.carrier.email]])
+    [told] = [message for message in mailoutbox if message.to == [cast.dept.email]]
+    assert "Déposé" in told.subject
     filing = cast.dossier.submissions.get()
     assert filing.attested_by == cast.carrier and filing.number == 1 and "honneur" in filing.attestation_text
 
@@ -359,5 +360,5 @@ def test_carrier_sees_the_opinions_only_once_the_committee_has_decided(login, ca
     services.decide(user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("25000"),
                     conditions="Bilan à six mois")  # fmt: skip
     html = login(cast.carrier).get(url).content.decode()
-    assert "projet retenu" in html and "25\u202f000\u00a0€" in html and "Bilan à six mois" in html
+    assert "projet retenu" in html and "25\u202f000,00\u00a0€" in html and "Bilan à six mois" in html
     assert "Avis des services instructeurs" in html and "Projet pertinent" in html

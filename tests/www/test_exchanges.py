@@ -186,9 +186,16 @@ def test_invite_a_partner_association_as_co_carrier(login, cast):
     assert "Association Habitat Solidaire" in client.get(url).content.decode()
     response = client.post(url, {"organisation": association.pk})
     assert response.status_code == 302
+    # Invited, not yet a carrier: its members see nothing until it accepts.
+    assert set(cast.dossier.carriers.all()) == {cast.landlord}
+    partner_client = login(partner)
+    assert partner_client.get(reverse("dossiers:detail", args=[cast.dossier.reference])).status_code == 404
+    invitation = cast.dossier.carrier_invitations.get()
+    partner_client.post(
+        reverse("organisations:answer_invitation", args=[invitation.pk]), {"answer": "accept"}
+    )
     assert set(cast.dossier.carriers.all()) == {cast.landlord, association}
     # Its members now see and edit the dossier.
-    partner_client = login(partner)
     assert partner_client.get(reverse("dossiers:detail", args=[cast.dossier.reference])).status_code == 200
     assert (
         "Modifier le dossier"

@@ -14,12 +14,12 @@ import json
 import pytest
 from django.urls import reverse
 
+from logement_accompagne.audit.models import ReadEntry
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.households import services
 from logement_accompagne.households.models import (
     Contact,
     Objective,
-    PersonalDataRead,
     PrivateNote,
     SupportEpisode,
 )
@@ -230,12 +230,17 @@ def test_reading_a_household_is_logged_and_names_reach_the_support_worker(client
     client.force_login(cast.support_worker)
     page = client.get(reverse("households:detail", args=[reference])).content.decode()
     assert HEAD_NAME.upper() in page and "Rencontre avec" in page
-    read = PersonalDataRead.objects.get()
-    assert (read.user, read.household_reference, read.dossier) == (cast.support_worker, reference, dossier)
+    read = ReadEntry.objects.get()
+    assert (read.actor, read.target_id, read.household_ref) == (
+        cast.support_worker,
+        str(cast.episode.pk),
+        str(cast.episode.household_id),
+    )
+    assert read.target_type == "households.supportepisode" and cast.episode.dossier == dossier
     exported = json.loads(client.get(reverse("households:export", args=[reference, "json"])).content)
     assert exported["members"][0]["last_name"] == HEAD_NAME
     assert exported["supports"][0]["contacts"][0]["note"].startswith("Rencontre")
-    assert PersonalDataRead.objects.count() == 2
+    assert ReadEntry.objects.count() == 2
 
 
 def _shared_matrix():

@@ -180,11 +180,13 @@ def test_request_for_completion_sends_a_message_and_returns_the_dossier(login, c
     url = reverse("review:return_for_completion", args=[cast.dossier.reference])
     assert client.post(url, {"message": ""}).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"message": "Joindre le budget prévisionnel."})
+        response = client.post(url, {"message": "Joindre le budget prévisionnel.", "due_on": "2099-01-15"})
     assert response.status_code == 302
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.RETURNED
-    assert Message.objects.get(dossier=cast.dossier).body == "Joindre le budget prévisionnel."
+    assert Message.objects.get(dossier=cast.dossier).body == (
+        "Joindre le budget prévisionnel.\n\nCompléments attendus au plus tard le 15/01/2099."
+    )
     assert cast.carrier.email in [address for message in mailoutbox for address in message.to]
     assert Transition.objects.filter(dossier=cast.dossier, to_status=Status.RETURNED).exists()
 

@@ -11,6 +11,7 @@ start, and bare page numbers are dropped, so they do not cut a field's answer in
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -198,19 +199,31 @@ def _read_drawn_boxes(data: bytes, pages: list[list[str]], indexes: list[int], d
         document = pdfplumber.open(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - pdfminer refuses what pypdf read: keep pypdf's text
         return
-    with document:
+    try:
+        try:
+            # pdfplumber lists the pages lazily: a page tree pdfminer cannot follow fails here, not at open.
+            plumber_pages = document.pages
+        except Exception:  # noqa: BLE001 - keep pypdf's text
+            return
         for index in indexes:
             if time.monotonic() > deadline:
                 raise _too_slow()
+            if index >= len(plumber_pages):
+                continue
+            page = plumber_pages[index]
             try:
-                lines = page_lines_with_boxes(document.pages[index])
+                lines = page_lines_with_boxes(page)
             except Exception:  # noqa: BLE001 - a drawing pdfminer cannot follow: keep pypdf's text
                 continue
             finally:
-                if index < len(document.pages):
-                    document.pages[index].close()
+                with contextlib.suppress(Exception):
+                    page.close()
             if lines is not None:
                 pages[index] = lines
+    finally:
+        # Closing a damaged document may fail too; nothing is left to read from it.
+        with contextlib.suppress(Exception):
+            document.close()
 
 
 def _read_scanned(

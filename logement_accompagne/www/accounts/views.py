@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 
 from logement_accompagne.audit.services import register_password_reset_request
+from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.selectors import scope_of
@@ -84,6 +86,12 @@ def home(request):
     """One block per role the person holds: a person with several roles sees several blocks."""
     scope = scope_of(request.user)
     context = {"title": "Accueil", "scope": scope}
+    # Everyone sees the calls open today and until when: carriers to file in time, the State
+    # services to know what is coming.
+    today = timezone.localdate()
+    context["open_calls"] = [
+        {"call": call, "days_left": (call.closes_on - today).days} for call in open_calls(today)
+    ]
     visible = dossiers_visible_to(request.user)
     if scope.is_carrier:
         own = visible.filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids).distinct()
@@ -110,7 +118,11 @@ def home(request):
     if scope.committee or scope.administrator:
         context["awaiting_decision"] = visible.filter(status=Status.COMMITTEE).count()
     context["no_role"] = not (
-        scope.is_carrier or scope.is_instructor or scope.administrator or request.user.is_staff
+        scope.is_carrier
+        or scope.is_instructor
+        or scope.administrator
+        or request.user.is_staff
+        or scope.manages_members
     )
     return render(request, "www/accounts/home.html", context)
 

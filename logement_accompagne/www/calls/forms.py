@@ -5,7 +5,7 @@ from django.utils.text import slugify
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.calls.services import CALL_FIELDS
-from logement_accompagne.www.forms import DsfrMixin
+from logement_accompagne.www.forms import FRENCH_DATE_HINT, DsfrMixin, FrenchDateInput
 
 
 class CallForm(DsfrMixin, forms.ModelForm):
@@ -22,15 +22,16 @@ class CallForm(DsfrMixin, forms.ModelForm):
         model = Call
         fields = ["slug", *CALL_FIELDS]
         widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_on": FrenchDateInput(),
+            "closes_on": FrenchDateInput(),
         }
         help_texts = {
             "slug": "Sert dans les adresses et les commandes (lettres, chiffres et tirets). "
             "Laissé vide, il est tiré de l'intitulé.",
             "project_cap_eur": "Un dossier demandant plus ne peut pas être déposé.",
             "min_duration_months": "Un dossier dont la durée sort de ces limites ne peut pas être déposé.",
-            "closes_on": "Après cette date, l'appel n'accepte plus aucun dépôt.",
+            "opens_on": FRENCH_DATE_HINT,
+            "closes_on": f"Après cette date, l'appel n'accepte plus aucun dépôt. {FRENCH_DATE_HINT}",
         }
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from logement_accompagne.calls.models import Call
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
 
 
@@ -49,14 +50,10 @@ class DecisionForm(DsfrForm):
 
     def __init__(self, *args, cap, remaining, requested=None, **kwargs):
         super().__init__(*args, **kwargs)
-        requested_text = (
-            f" ; montant demandé : {requested:,.0f} €".replace(",", "\u202f") if requested is not None else ""
-        )
+        requested_text = f" ; montant demandé : {french_eur(requested)}" if requested is not None else ""
         self.fields["amount_granted_eur"].help_text = (
-            f"Obligatoire si le projet est retenu. Plafond par projet : {cap:,.0f} € ; "
-            f"reste de l'enveloppe : {remaining:,.0f} €".replace(",", "\u202f")
-            + requested_text
-            + "."
+            f"Obligatoire si le projet est retenu. Plafond par projet : {french_eur(cap)} ; "
+            f"reste de l'enveloppe : {french_eur(remaining)}" + requested_text + "."
         )
 
     def clean(self):
@@ -92,3 +89,27 @@ class CallFilterForm(DsfrForm):
         required=False,
         empty_label="Tous les appels",
     )
+
+
+# --- committee sessions (issue #12) -----------------------------------------------------------
+
+
+class SessionForm(DsfrForm):
+    held_on = forms.DateField(
+        label="Date de la séance", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    members_present = forms.CharField(
+        label="Membres présents",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="Un nom par ligne, avec la qualité (par exemple « Claude Martin, DGALN »).",
+    )
+
+
+class ProposalForm(DecisionForm):
+    """The decision a session proposes: the decision form without the confirmation box (a reason
+    given for a grant above the request is the confirmation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["above_request_confirmed"]

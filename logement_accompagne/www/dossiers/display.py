@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from logement_accompagne.dossiers.checks import ATTACHMENTS
+from logement_accompagne.dossiers.checks import ATTACHMENTS, french_eur
 from logement_accompagne.dossiers.enums import Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import SECTIONS, Section
@@ -30,7 +30,7 @@ def _value(dossier: Dossier, name: str) -> tuple[str, bool]:
     if isinstance(value, bool):
         return ("Oui" if value else "Non"), False
     if name.endswith("_eur"):
-        return f"{value:,.0f} €".replace(",", "\u202f"), False
+        return french_eur(value), False
     if name == "duration_months":
         return f"{value} mois", False
     return str(value), field.get_internal_type() == "TextField"

@@ -14,6 +14,7 @@ from django.forms import formset_factory
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import attachments as uploads
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.enums import CofundingStatus, CostBasis, CostKind, CostPeriod, Mobilisation
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.sections import Section
@@ -64,10 +65,12 @@ class SectionForm(DsfrForm):
 
 
 class LocalisationForm(SectionForm):
+    # Boxes to tick (usable on a phone, no Ctrl-click), with a search field added by
+    # www/js/checklist.js: typing « loi » or « 45 » keeps Loiret and Loire-Atlantique in view.
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.order_by("code"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": "département"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +85,16 @@ class LocalisationForm(SectionForm):
     def initial_from(self, dossier):
         initial = super().initial_from(dossier)
         initial["departments"] = list(dossier.departments.values_list("code", flat=True))
+        if not initial["departments"] and dossier.submitted_at is None:
+            # Pre-filled with the carriers' own departments: most projects are where their carriers are
+            # (still to be saved: the fingerprint is of what is stored).
+            initial["departments"] = sorted(
+                {
+                    code
+                    for code in dossier.carrier_links.values_list("organisation__department_id", flat=True)
+                    if code
+                }
+            )
         return initial
 
     def service_kwargs(self):
@@ -114,7 +127,7 @@ class FinanceForm(SectionForm):
         cap = self.dossier.call.project_cap_eur
         self.fields[
             "requested_amount_eur"
-        ].help_text = f"Plafond par projet de cet appel : {cap:,.0f} €.".replace(",", "\u202f")
+        ].help_text = f"Plafond par projet de cet appel : {french_eur(cap)}."
 
 
 class DurationForm(SectionForm):

@@ -6,19 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.audit import services as audit
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers import checks, services
 from logement_accompagne.dossiers.attachments import stored_name
+from logement_accompagne.dossiers.changes import since_previous_submission
+from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
 from logement_accompagne.dossiers.models import Attachment
-from logement_accompagne.dossiers.permissions import Action, InvalidTransition, allowed_actions, relation_to
+from logement_accompagne.dossiers.permissions import (
+    Action,
+    InvalidTransition,
+    allowed_actions,
+    relation_to,
+    state_allows,
+)
 from logement_accompagne.dossiers.sections import SECTION_BY_SLUG, SECTIONS
 from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
 from logement_accompagne.organisations.selectors import carrier_organisations_of, scope_of
@@ -119,6 +128,8 @@ def dossier_create(request):
             form.add_error(None, error_text(error))
         else:
             messages.success(request, "Le dossier a été créé. Remplissez-le section par section.")
+            for warning in arrival_warnings(dossier, organisation=form.cleaned_data["organisation"]):
+                messages.warning(request, warning)
             return redirect("dossiers:edit_section", reference=dossier.reference, slug=SECTIONS[0].slug)
     return render(
         request,
@@ -158,6 +169,7 @@ def dossier_detail(request, reference):
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
         "message_count": dossier.messages.count(),
+        "receipts": list(dossier.submissions.values("number", "attested_at")),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
     # Carriers read the departmental and regional opinions (conditions included) once decided.
@@ -170,6 +182,10 @@ def dossier_detail(request, reference):
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)
+    if reviewer and dossier.submitted_at is not None:
+        # After a resubmission the instructor reads what changed, field by field, without having
+        # to take the dossier in charge again.
+        context["changes_since_previous"] = since_previous_submission(dossier)
     if dossier.status == Status.RETURNED:
         context["return_request"] = (
             dossier.transitions.filter(to_status=Status.RETURNED).select_related("actor").last()
@@ -190,6 +206,10 @@ def _show(value) -> str:
     return str(value)
 
 
+def _amount(value) -> str:
+    return "Non renseigné" if value is None or value == "" else checks.french_eur(value)
+
+
 def _mobilisation_text(keys) -> str:
     return ", ".join(Mobilisation(key).label for key in keys) or "Aucune"
 
@@ -198,8 +218,8 @@ def _lines_text(lines: list[dict], kind: str) -> str:
     if not lines:
         return "Aucune ligne"
     if kind == "cost":
-        return " ; ".join(f"{line['kind']} : {_show(line['amount_eur'])} €" for line in lines)
-    return " ; ".join(f"{line['funder']} : {_show(line['amount_eur'])} €" for line in lines)
+        return " ; ".join(f"{line['kind']} : {_amount(line['amount_eur'])}" for line in lines)
+    return " ; ".join(f"{line['funder']} : {_amount(line['amount_eur'])}" for line in lines)
 
 
 def _conflict_rows(stale, current, form, costs, cofunding) -> list[dict]:
@@ -328,6 +348,7 @@ def edit_section(request, reference, slug):
             "cofunding": cofunding,
             "conflict": conflict,
             "conflict_by": conflict_by,
+            "last_saved": last_saved_text(dossier.updated_at) if dossier.updated_at else "",
             "missing": missing,
             "step": index + 1,
             "steps": len(SECTIONS),
@@ -341,6 +362,84 @@ def edit_section(request, reference, slug):
             ],
             "breadcrumb_data": crumbs(dossier, section.title, request=request),
         },
+    )
+
+
+def saved_at_text(moment) -> str:
+    """« Enregistré à 14:32 » (today), else with the day: what the section page says of the last save."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"Enregistré à {local:%H:%M}"
+    return f"Enregistré le {local:%d/%m/%Y} à {local:%H:%M}"
+
+
+def last_saved_text(moment) -> str:
+    """What the section page says when it opens: the dossier's last save, with its day."""
+    local = timezone.localtime(moment)
+    return f"Dernier enregistrement du dossier le {local:%d/%m/%Y} à {local:%H:%M}"
+
+
+def _draft_refused(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"saved": False, "message": message, **extra}, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def autosave_section(request, reference, slug):
+    """The section page's automatic draft save (www/js/drafts.js): the same form, the same service
+    and the same conflict rule as « Enregistrer le brouillon », answered in JSON.
+
+    Never a silent overwrite: a conflict or an invalid input is not saved and the page says so;
+    the person's explicit save then shows the comparison or the errors as usual.
+    """
+    section = SECTION_BY_SLUG.get(slug)
+    if section is None:
+        raise Http404("Section inconnue.")
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.EDIT, dossier)
+    if not state_allows(Action.EDIT, dossier):
+        return _draft_refused(
+            f"Enregistrement automatique impossible : le dossier est à l'état « {Status(dossier.status).label} ».",
+            409,
+        )
+    form = section_form_class(section)(request.POST, dossier=dossier)
+    finance = section.slug == "financement"
+    costs = CostLines(request.POST, prefix=COST_PREFIX) if finance else None
+    cofunding = CofundingLines(request.POST, prefix=COFUNDING_PREFIX) if finance else None
+    valid = form.is_valid() and (not finance or (costs.is_valid() & cofunding.is_valid()))
+    if not valid:
+        return _draft_refused(
+            "Brouillon non enregistré automatiquement : une saisie est à corriger "
+            "(cliquez sur « Enregistrer le brouillon » pour la voir).",
+            422,
+        )
+    extra = form.service_kwargs()
+    if finance:
+        extra.update(cost_lines=costs.lines(), cofunding_lines=cofunding.lines())
+    try:
+        saved = services.save_section(
+            user=request.user, dossier=dossier, section=section,
+            opened_version=form.cleaned_data["version"], opened_fingerprint=form.cleaned_data.get("fingerprint"),
+            values=form.values(), **extra,
+        )  # fmt: skip
+    except services.StaleDossier as stale:
+        by = stale.current.updated_by if stale.current is not None else None
+        return _draft_refused(
+            f"Ce dossier a été modifié par {by or 'une autre personne'} depuis que vous l'avez ouvert : "
+            "l'enregistrement automatique est suspendu et rien n'a été écrasé. Cliquez sur "
+            "« Enregistrer le brouillon » pour comparer votre saisie à la version enregistrée.",
+            409,
+            conflict=True,
+        )
+    except (ValidationError, InvalidTransition) as error:
+        return _draft_refused(f"Brouillon non enregistré automatiquement : {error_text(error)}", 422)
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": saved.version,
+            "fingerprint": section_fingerprint(saved, section),
+            "message": saved_at_text(saved.updated_at),
+        }
     )
 
 
@@ -590,18 +689,20 @@ def carriers(request, reference):
         if form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
-                services.add_carrier(user=request.user, dossier=dossier, organisation=organisation)
+                services.invite_carrier(user=request.user, dossier=dossier, organisation=organisation)
             except (InvalidTransition, ValidationError) as error:
                 form.add_error("organisation", error_text(error))
             else:
                 messages.success(
                     request,
-                    f"« {organisation} » est désormais co-porteur : ses membres ont accès au dossier.",
+                    f"« {organisation} » est invitée à co-porter le dossier. Elle n'y aura accès "
+                    "qu'une fois l'invitation acceptée par l'un de ses administrateurs.",
                 )
                 return redirect("dossiers:carriers", reference=reference)
     elif can_invite:
         form = CarrierInviteForm(dossier=dossier)
     links = dossier.carrier_links.select_related("organisation", "organisation__department")
+    invitations = dossier.carrier_invitations.select_related("organisation", "invited_by", "answered_by")
     return render(
         request,
         "www/dossiers/carriers.html",
@@ -609,7 +710,24 @@ def carriers(request, reference):
             "title": f"Porteurs — {dossier}",
             "dossier": dossier,
             "links": list(links),
+            "invitations": list(invitations),
             "form": form,
             "breadcrumb_data": crumbs(dossier, "Porteurs", request=request),
         },
     )
+
+
+@login_required
+def receipt(request, reference, number):
+    """The receipt of one filing (PDF), as the carriers received it by e-mail."""
+    from logement_accompagne.dossiers.receipt import receipt_pdf
+
+    dossier = visible_dossier(request, reference)
+    require_role(request, Action.VIEW, dossier)
+    submission = dossier.submissions.select_related("attested_by", "dossier").filter(number=number).first()
+    if submission is None:
+        raise Http404("Récépissé introuvable.")
+    response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
+    name = f"recepisse-{dossier.short_reference}-{submission.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

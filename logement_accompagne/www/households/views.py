@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.households import bulk, indicators, selectors, services
 from logement_accompagne.households.audit import record_read, record_reads
@@ -139,9 +140,7 @@ def project_list(request, reference):
     for episode in rows:
         episode.next_review_on = _next_review(episode)
     if personal and rows:
-        record_reads(
-            request.user, [e.household for e in rows], what="liste des ménages (noms)", dossier=dossier
-        )
+        record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "www/households/list.html", {
@@ -205,7 +204,7 @@ def _timeline(episode, personal: bool) -> list[dict]:
         items.append({"on": period.starts_on, "kind": "tenancy", "title": period.get_change_display(),
                       "detail": f"{period.get_dwelling_type_display()}{' PLAI' if period.plai else ''}, "
                                 f"{commune.name if commune else period.commune_code}, {period.get_lease_kind_display()}, "
-                                f"loyer {period.rent_eur:.0f} €"})  # fmt: skip
+                                f"loyer {french_eur(period.rent_eur)}"})  # fmt: skip
     for case in ArrearsCase.objects.filter(episode=episode):
         items.append({"on": case.detected_on, "kind": "arrears", "title": "Impayé repéré",
                       "detail": f"premier loyer impayé : {case.first_unpaid_rent_on:%d/%m/%Y}"})  # fmt: skip
@@ -215,7 +214,7 @@ def _timeline(episode, personal: bool) -> list[dict]:
                 "on": balance.on,
                 "kind": "arrears",
                 "title": "Dette locative",
-                "detail": f"{balance.amount_eur:.0f} €",
+                "detail": french_eur(balance.amount_eur),
             }
         )
     for event in ArrearsEvent.objects.filter(case__episode=episode):
@@ -236,7 +235,7 @@ def detail(request, household):
         "objectives": list(episode.objectives.all()),
     }  # fmt: skip
     if personal:
-        record_read(request.user, episode.household, what="fiche du ménage", dossier=episode.dossier)
+        record_read(request.user, episode, what="fiche du ménage")
         context.update(
             members=list(episode.household.members.all()),
             private_notes=list(selectors.private_notes_for(request.user, episode)),
@@ -431,9 +430,7 @@ def reads(request, reference):
     dossier, personal = _project(request, reference)
     if not selectors.is_manager(request.user, dossier):
         raise PermissionDenied("Réservé au responsable de l'accompagnement du projet.")
-    page = Paginator(selectors.reads_visible_to(request.user).filter(dossier=dossier), 100).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.reads_visible_to(request.user, dossier), 100).get_page(request.GET.get("page"))
     return render(request, "www/households/reads.html", {
         "dossier": dossier, "page": page, "title": "Journal des consultations",
         "breadcrumb_data": _crumbs(dossier, "Journal des consultations"),
@@ -504,9 +501,7 @@ def export(request, household, fmt):
         raise Http404("Format inconnu.")
     episode = _personal_episode(request, household)
     data = _everything(episode)
-    record_read(
-        request.user, episode.household, what=f"export {fmt} (droit d'accès)", dossier=episode.dossier
-    )
+    record_read(request.user, episode, what=f"export {fmt} (droit d'accès)")
     filename = f"menage-{episode.household.reference}"
     if fmt == "json":
         response = HttpResponse(

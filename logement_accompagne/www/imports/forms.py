@@ -11,6 +11,7 @@ from logement_accompagne.importer import form as paper_form
 from logement_accompagne.importer.schema import get as get_path
 from logement_accompagne.importer.schema import put
 from logement_accompagne.organisations.models import Organisation
+from logement_accompagne.territories.models import Department
 from logement_accompagne.www.forms import DsfrForm
 
 
@@ -46,7 +47,7 @@ class ReviewForm(DsfrForm):
     """One editable field per value of the canonical document a person types in, with the paper
     form's own label and hint, in the paper form's order (the form declared once, importer/form.py)."""
 
-    def __init__(self, *args, canonical: dict, **kwargs):
+    def __init__(self, *args, canonical: dict, proposals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.canonical = canonical
         for declared in paper_form.FIELDS:
@@ -58,15 +59,32 @@ class ReviewForm(DsfrForm):
                     initial=get_path(canonical, declared.path),
                 )  # fmt: skip
             elif declared.type == "departments":
-                self.fields[declared.path] = forms.CharField(
-                    required=False, initial=", ".join(get_path(canonical, declared.path)),
-                    help_text="Codes INSEE séparés par des virgules, par exemple « 45, 18 ».",
+                # The same picker as the dossier's section: boxes with a search field (checklist.js).
+                self.fields[declared.path] = forms.MultipleChoiceField(
+                    required=False, initial=list(get_path(canonical, declared.path)),
+                    choices=[(department.code, str(department)) for department in Department.objects.order_by("code")],
+                    widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": "département"}),
                 )  # fmt: skip
             else:
                 continue
             self.fields[declared.path].label = declared.label
-            if declared.help and declared.type != "departments":
+            if declared.help:
                 self.fields[declared.path].help_text = declared.help
+        if proposals is not None and proposals.exists():
+            # Known organisations the document names: proposed, attached only if the person says so.
+            self.fields["co_carriers"] = forms.ModelMultipleChoiceField(
+                label="Inviter comme co-porteurs",
+                queryset=proposals,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Ces organisations connues de la plateforme portent le nom d'un porteur cité dans "
+                "le document. Cochez celles qui portent réellement le projet avec vous : elles recevront une "
+                "invitation et n'auront accès au dossier qu'après l'avoir acceptée.",
+            )
+            self.fields["co_carriers"].label_from_instance = lambda organisation: (
+                f"{organisation.name} — {organisation.get_kind_display()}"
+                + (f" ({organisation.department})" if organisation.department_id else "")
+            )
         self.apply_dsfr_classes()
 
     def _scalar(self, declared) -> forms.Field:
@@ -93,9 +111,9 @@ class ReviewForm(DsfrForm):
                 value = bool(value)
             put(document, key, value)
         put(document, "housing.mobilisation", list(self.cleaned_data.get("housing.mobilisation") or []))
-        codes = [
-            code.strip().upper()
-            for code in (self.cleaned_data.get("location.department_codes") or "").split(",")
-        ]
-        put(document, "location.department_codes", [code for code in codes if code])
+        put(
+            document,
+            "location.department_codes",
+            list(self.cleaned_data.get("location.department_codes") or []),
+        )
         return document

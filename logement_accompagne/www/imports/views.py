@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.selectors import open_calls
 from logement_accompagne.dossiers.enums import CostBasis, CostKind, CostPeriod
@@ -17,6 +18,7 @@ from logement_accompagne.importer.schema import empty_money
 from logement_accompagne.importer.schema import get as get_path
 from logement_accompagne.imports import jobs, services
 from logement_accompagne.imports.models import ImportJob
+from logement_accompagne.imports.selectors import proposed_co_carriers, review_warnings
 from logement_accompagne.organisations.enums import OrganisationKind
 from logement_accompagne.organisations.selectors import carrier_organisations_of
 from logement_accompagne.www.dossiers.views import crumbs
@@ -99,6 +101,8 @@ def _field_rows(form: ReviewForm, sources: dict):
     titles = {section.slug: section.title for section in paper_form.SECTIONS}
     ocr = set(sources.get(OCR_SOURCES_KEY, []))  # values read from scanned pages
     for name in form.fields:
+        if name == "co_carriers":
+            continue  # shown with the carriers the document names
         section = titles[paper_form.FIELD_BY_PATH[name].section]
         yield {"field": form[name], "source": sources.get(name, ""), "section": section, "ocr": name in ocr}
 
@@ -124,16 +128,27 @@ def review(request, job_id):
         return render(request, "www/imports/progress.html", context)
     if job.state == ImportJob.State.FAILED:
         return render(request, "www/imports/failed.html", context, status=422)
-    form = ReviewForm(request.POST or None, canonical=job.canonical)
+    form = ReviewForm(request.POST or None, canonical=job.canonical, proposals=proposed_co_carriers(job))
     if request.method == "POST" and form.is_valid():
+        reviewed = form.reviewed_document()
+        invited = list(form.cleaned_data.get("co_carriers") or [])
         try:
-            dossier = services.confirm(job, form.reviewed_document())
-        except ValidationError as error:
+            dossier = services.confirm(job, reviewed, co_carriers=invited)
+        except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error)
         else:
             messages.success(
                 request, "Le brouillon a été créé à partir du document. Vérifiez-le puis déposez-le."
             )
+            if invited:
+                messages.info(
+                    request,
+                    "Invitation envoyée à "
+                    + ", ".join(f"« {organisation} »" for organisation in invited)
+                    + " : chacune aura accès au dossier une fois l'invitation acceptée.",
+                )
+            for warning in review_warnings(job, reviewed):
+                messages.warning(request, warning)
             return redirect("dossiers:detail", reference=dossier.reference)
     context.update(
         form=form,
@@ -146,5 +161,22 @@ def review(request, job_id):
             for item in get_path(job.canonical or {}, "carriers.organisations")
         ],
         scalar_count=len(SCALAR_FIELDS),
+        arrival_warnings=review_warnings(job),
     )
     return render(request, "www/imports/review.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def cancel(request, job_id):
+    """« Annuler l'import » on the review: the document and what was read from it are removed."""
+    job = get_object_or_404(ImportJob, pk=job_id)
+    if job.uploaded_by_id != request.user.pk:
+        raise Http404  # an import is private to the person who uploaded it
+    if job.state == ImportJob.State.CONFIRMED:
+        return redirect("imports:review", job_id=job.pk)
+    services.discard(user=request.user, job=job)
+    messages.info(
+        request, f"Import de « {job.original_name} » annulé : le document a été supprimé, aucun dossier créé."
+    )
+    return redirect("imports:upload")

@@ -1,10 +1,13 @@
 """The instructors' forms: queue filters, departmental and regional opinions, request for completion."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
-from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
+from logement_accompagne.www.forms import FRENCH_DATE_HINT, DsfrForm, FrenchDateInput, InlineRadioSelect
 
 QUEUE_STATES = [status for status in Status if status != Status.DRAFT]
 
@@ -61,6 +64,10 @@ class RegionalOpinionForm(DsfrForm):
     )
 
 
+# A request for completion gives the carriers two weeks unless the instructor says otherwise.
+DEFAULT_COMPLETION_DAYS = 15
+
+
 class ReturnForm(DsfrForm):
     message = forms.CharField(
         label="Ce que les porteurs doivent compléter",
@@ -68,3 +75,16 @@ class ReturnForm(DsfrForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
     )
+    due_on = forms.DateField(
+        label="Compléments attendus au plus tard le",
+        help_text=f"Date affichée aux porteurs sur leur dossier. {FRENCH_DATE_HINT}",
+        widget=FrenchDateInput(),
+        error_messages={"required": "Indiquez la date à laquelle les compléments sont attendus.",
+                        "invalid": "Saisissez une date valide, par exemple 15/01/2027."},
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(
+            days=DEFAULT_COMPLETION_DAYS
+        )

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -20,8 +20,7 @@ from logement_accompagne.dossiers import listing, services
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition
 from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
-from logement_accompagne.organisations.selectors import scope_of
-from logement_accompagne.territories.models import Department
+from logement_accompagne.organisations.selectors import departments_covered_by, scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
 from logement_accompagne.www.templatetags.www_tags import euros, status_badge
@@ -39,13 +38,7 @@ def _instructor_scope_or_403(request):
 
 
 def departments_in_scope(scope):
-    if scope.committee or scope.administrator:
-        return Department.objects.order_by("code")
-    return Department.objects.filter(
-        Q(code__in=scope.departmental_codes)
-        | Q(region_id__in=scope.regional_codes)
-        | Q(former_region_id__in=scope.regional_codes)
-    ).order_by("code")
+    return departments_covered_by(scope).order_by("code")
 
 
 @login_required
@@ -286,10 +279,15 @@ def return_for_completion(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             services.return_for_completion(
-                user=request.user, dossier=dossier, message=form.cleaned_data["message"]
-            )
+                user=request.user, dossier=dossier, message=form.cleaned_data["message"],
+                due_on=form.cleaned_data["due_on"],
+            )  # fmt: skip
         except ValidationError as error:
-            form.add_error("message", error)
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error("message", error)
         except InvalidTransition as error:
             messages.error(request, error_text(error))
             return redirect("dossiers:detail", reference=reference)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from logement_accompagne.dossiers.checks import french_eur
+
 register = template.Library()
 
 
@@ -19,6 +21,8 @@ def figure_value(figure) -> str:
         return "non diffusé (moins de 5 ménages)"
     if figure.value is None:
         return "—"
+    if figure.unit == "€":
+        return french_eur(figure.value)
     value = float(figure.value) if isinstance(figure.value, Decimal) else figure.value
     unit = {"%": "\u00a0%", "jours": "\u00a0jours", "€": "\u00a0€"}.get(figure.unit, "")
     return _number(value) + unit

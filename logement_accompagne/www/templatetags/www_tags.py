@@ -1,11 +1,12 @@
 """Template helpers of the web layer: navigation by role, status badges, French formatting."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.organisations.selectors import scope_of
 
@@ -46,6 +47,9 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
 
     if support_scope(user).organisation_ids or scope.is_instructor:
         items.append({"label": "Ménages accompagnés", "url": reverse("households:projects")})
+    # Agreements, payments and reports (issue #12): carriers and the State services.
+    if scope.is_carrier or scope.is_instructor or scope.administrator:
+        items.append({"label": "Conventions", "url": reverse("grants:index")})
     if scope.committee:
         items.append({"label": "Appels à projets", "url": reverse("calls:list")})
     if (
@@ -55,6 +59,10 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
         or scope.administrator
     ):
         items.append({"label": "Pilotage", "url": reverse("reporting:home")})
+    if scope.is_carrier or scope.organisation_admin:
+        items.append({"label": "Invitations", "url": reverse("organisations:invitations")})
+    if scope.manages_members:
+        items.append({"label": "Membres", "url": reverse("organisations:members")})
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index")})
     for item in items:
@@ -71,6 +79,15 @@ def main_navigation(context):
     return navigation_for(request.user, request.path)
 
 
+@register.simple_tag(takes_context=True)
+def unseen_notifications(context) -> int:
+    """How many notifications arrived since the person last opened the centre (header badge)."""
+    from logement_accompagne.organisations.selectors import unseen_count
+
+    request = context.get("request")
+    return unseen_count(request.user) if request is not None else 0
+
+
 @register.simple_tag
 def status_badge(status: str, small: bool = False):
     """A DSFR badge for a dossier state (the text says the state: colour is never the only cue)."""
@@ -84,11 +101,14 @@ def status_badge(status: str, small: bool = False):
 
 @register.filter
 def euros(value) -> str:
-    """12345.6 → « 12 346 € » (narrow no-break space as thousands separator, French style)."""
+    """1440 → « 1 440,00 € »: every amount of every page goes through this filter (or, in Python,
+    through the same ``french_eur``); CSV exports keep plain numbers for spreadsheets."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal("1"))
-    return f"{amount:,.0f}".replace(",", "\u202f") + "\u00a0€"
+    try:
+        return french_eur(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
 
 
 @register.filter
@@ -103,3 +123,22 @@ def yes_no(value) -> str:
     if value is None:
         return "Non renseigné"
     return "Oui" if value else "Non"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (pages that keep their sort and filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def euros_exact(value) -> str:
+    """25000 → « 25 000,00 € »: amounts of official documents (letters, minutes), to the cent."""
+    from logement_accompagne.dossiers.services import french_eur
+
+    if value is None or value == "":
+        return "—"
+    return french_eur(Decimal(value))

@@ -30,7 +30,7 @@ def test_exchanges_conflict_and_error_pages(browser, site):
     carrier.goto(f"{base}/porteurs/")
     page.select_option("#id_organisation", label="Association Habitat Solidaire — Association (Loiret)")
     carrier.submit("main form button[type=submit]")
-    assert "est désormais co-porteur" in page.inner_text("main")
+    assert "est invitée à co-porter" in page.inner_text("main")
     carrier.check("porteurs")
 
     # A refused attachment: the error is in French and tied to the field.

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers.checks import closing_breach
+from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.importer import MAX_DOCUMENT_BYTES, DocumentImportError, parse_document
 from logement_accompagne.importer.detect import FORMAT_LABELS
 from logement_accompagne.imports.services import import_draft
@@ -77,6 +78,9 @@ class Command(BaseCommand):
                     message = getattr(error, "messages", None) or [str(error)]
                     self.stderr.write(f"{path}: enregistrement impossible : {' '.join(map(str, message))}")
                     continue
+                # A possible duplicate, a project outside the organisation's department: said, not refused.
+                for warning in arrival_warnings(saved, organisation=organisation):
+                    self.stderr.write(f"{path}: attention : {warning}")
             if not options["json"]:
                 self._summary(path, result, saved)
             else:  # stdout holds the JSON only: warnings go to stderr, marked as such

@@ -45,8 +45,53 @@ def busiest(role: str, key: str) -> User:
 
 
 class Operation:
-    def __init__(self, name: str, user: User | None, run: Callable[[Client], object], floor="page"):
-        self.name, self.user, self.run, self.floor = name, user, run, floor
+    def __init__(
+        self, name: str, user: User | None, run: Callable[[Client], object], floor="page", rows=None
+    ):
+        self.name, self.user, self.run, self.floor, self.rows = name, user, run, floor, rows
+
+
+SKIPPED_IN_REPLAY = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")  # transaction control
+
+
+def sql_floor(run: Callable[[Client], object]) -> Callable[[Client], object]:
+    """The SQL floor of an operation: the very statements it sends, replayed raw and fetched in full.
+
+    Captured once (first call), then each call executes them through a bare cursor: the database's
+    share of the work with no ORM, no Python loop over rows, no template. The ratio operation /
+    floor is what the application adds over its own SQL (it does not say that this SQL is the
+    cheapest possible).
+    """
+    captured: list[tuple[str, object, bool]] = []
+
+    def floor(client):
+        if not captured:
+
+            def grab(execute, sql, params, many, context):
+                if not sql.lstrip().upper().startswith(SKIPPED_IN_REPLAY):
+                    captured.append((sql, params, many))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(grab):
+                run(client)
+        with connection.cursor() as cursor:
+            for sql, params, many in captured:
+                (cursor.executemany if many else cursor.execute)(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+    return floor
+
+
+class _Discard:
+    """A file that forgets what it is given (an export's bytes are counted, not kept)."""
+
+    def __init__(self):
+        self.size = 0
+
+    def write(self, data):
+        self.size += len(data)
+        return len(data)
 
 
 def get(url: str) -> Callable[[Client], object]:
@@ -69,6 +114,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="?", help="échelle du jeu, recopiée dans le résultat")
         parser.add_argument("--json", help="fichier où écrire les résultats (liste d'objets)")
         parser.add_argument("--only", help="ne mesurer que les opérations dont le nom contient ce texte")
+        parser.add_argument(
+            "--pending",
+            type=int,
+            help="ordre du jour d'une séance du comité avec exactement N dossiers en attente de décision "
+            "(préparé dans une transaction annulée à la fin : la base n'est pas modifiée)",
+        )
 
     def operations(self) -> list[Operation]:
         departmental = busiest(Role.DEPARTMENTAL_INSTRUCTOR, "organisation__department__dossiers")
@@ -96,6 +147,124 @@ class Command(BaseCommand):
             url = reverse("dossiers:detail", args=[carrier_dossier.dossier.reference])
             ops.append(Operation("page dossier (porteur)", carrier, get(url)))
         ops.append(self.import_operation())
+        ops += self.household_operations()
+        ops += self.steering_operations(committee)
+        return ops
+
+    def household_operations(self) -> list[Operation]:
+        """Issue #10: the project's household list and a timeline (support worker), the indicators."""
+        from django.apps import apps
+
+        if not apps.is_installed("logement_accompagne.households"):
+            return []
+        from logement_accompagne.households import indicators
+        from logement_accompagne.households.models import OutcomeSnapshot, SupportEpisode
+
+        projects = Dossier.objects.filter(status=Status.SELECTED).annotate(n=Count("support_episodes"))
+        big = projects.order_by("-n", "pk").first()
+        small = projects.filter(n__gte=5).order_by("n", "pk").first()
+        if big is None or not big.n:
+            return []
+
+        def worker_of(dossier) -> User | None:
+            return (
+                User.objects.filter(
+                    memberships__role=Role.SUPPORT_WORKER,
+                    memberships__organisation__carrier_links__dossier=dossier,
+                )
+                .order_by("pk")
+                .first()
+            )
+
+        ops = []
+        worker = worker_of(big)
+        if worker is not None:
+            url = reverse("households:list", args=[big.reference])
+            ops.append(
+                Operation(f"liste des ménages ({big.n} suivis)", worker, get(url), floor=sql_floor(get(url)))
+            )
+            longest = (
+                SupportEpisode.objects.filter(dossier=big)
+                .annotate(c=Count("contacts"))
+                .order_by("-c", "pk")
+                .first()
+            )
+            url = reverse("households:detail", args=[longest.household.reference])
+            ops.append(
+                Operation(
+                    f"frise d'un ménage ({longest.c} contacts)", worker, get(url), floor=sql_floor(get(url))
+                )
+            )
+        small_worker = worker_of(small) if small else None
+        if small_worker is not None:
+            url = reverse("households:list", args=[small.reference])
+            ops.append(
+                Operation(
+                    f"liste des ménages ({small.n} suivis)", small_worker, get(url), floor=sql_floor(get(url))
+                )
+            )
+
+        one = Dossier.objects.filter(pk=big.pk)
+
+        def project_figures(client):
+            episodes = SupportEpisode.objects.filter(dossier__in=one)
+            return indicators.all_figures(episodes, OutcomeSnapshot.objects.filter(dossier__in=one), one)
+
+        selected = Dossier.objects.filter(status=Status.SELECTED)
+
+        def national_figures(client):
+            episodes, snapshots = indicators.scope_of_dossiers(selected)
+            return indicators.all_figures(episodes, snapshots, selected, suppress_small=True, national=True)
+
+        ops.append(
+            Operation(
+                f"indicateurs d'un projet ({big.n} suivis)",
+                None,
+                project_figures,
+                floor=sql_floor(project_figures),
+            )
+        )
+        ops.append(
+            Operation(
+                "indicateurs nationaux (calcul)", None, national_figures, floor=sql_floor(national_figures)
+            )
+        )
+        return ops  # fmt: skip
+
+    def steering_operations(self, committee: User) -> list[Operation]:
+        """Issue #11: the dashboards against their SQL, and the exports (rows per second, peak memory)."""
+        from django.apps import apps
+
+        if not apps.is_installed("logement_accompagne.reporting"):
+            return []
+        from logement_accompagne.reporting import exports
+        from logement_accompagne.reporting import territories as t
+
+        ops = []
+        for name, user in (
+            ("tableau de bord national", committee),
+            ("tableau de bord régional", busiest(Role.REGIONAL_INSTRUCTOR, "organisation__region__departments__dossiers")),
+            ("tableau de bord départemental", busiest(Role.DEPARTMENTAL_INSTRUCTOR, "organisation__department__dossiers")),
+        ):  # fmt: skip
+            territory = t.home_territory(user)
+            url = (reverse("reporting:national") if territory.is_national
+                   else reverse(f"reporting:{'region' if territory.level == t.REGION else 'department'}", args=[territory.code]))  # fmt: skip
+            ops.append(Operation(name, user, get(url), floor=sql_floor(get(url))))
+        every = Dossier.objects.filter(submitted_at__isnull=False)
+        total = every.count()
+        tenth = every.filter(pk__in=every.order_by("pk").values("pk")[: max(total // 10, 1)])
+        for fmt in ("csv", "xlsx", "ods"):
+            for dossiers, n in ((tenth, max(total // 10, 1)), (every, total)):
+
+                def run(client, fmt=fmt, dossiers=dossiers):
+                    sink = _Discard()
+                    columns = exports.DEFAULT_COLUMNS
+                    exports.write(fmt, exports.header(columns), exports.rows(dossiers, columns), sink)
+                    return sink
+
+                ops.append(
+                    Operation(f"export {fmt.upper()} {n} dossiers", None, run, floor=sql_floor(run), rows=n)
+                )
         return ops
 
     def import_operation(self) -> Operation:
@@ -121,18 +290,69 @@ class Command(BaseCommand):
 
         return Operation("import d'un dossier (docx)", None, run, floor=floor)
 
-    def handle(self, *args, repeat, scale, json: str | None, only: str | None, **options):
-        results = []
-        for op in self.operations():
-            if only and only not in op.name:
-                continue
-            results.append(self.measure(op, repeat, scale))
-            self.stderr.write(f"  {op.name}: {results[-1]['median_ms']} ms / {results[-1]['floor_ms']} ms")
+    def agenda_operations(self, pending: int) -> list[Operation]:
+        """The agenda of a committee session with exactly ``pending`` dossiers waiting (issue #12): the
+        dossiers still in review are moved to the committee first, the others sent back a step."""
+        import datetime
+
+        from django.db.models import Case, IntegerField, Value, When
+
+        from logement_accompagne.grants.sessions import CommitteeSession
+
+        committee = Membership.objects.filter(role=Role.COMMITTEE, user__is_superuser=False).first().user
+        in_review = (Status.COMMITTEE, Status.REGIONAL_REVIEW, Status.DEPARTMENTAL_REVIEW, Status.SUBMITTED)
+        chosen = list(
+            Dossier.objects.filter(submitted_at__isnull=False)
+            .exclude(status=Status.RETURNED)
+            .annotate(later=Case(When(status__in=in_review, then=Value(0)), default=Value(1),
+                                 output_field=IntegerField()))
+            .order_by("later", "pk")
+            .values_list("pk", flat=True)[:pending]
+        )  # fmt: skip
+        if len(chosen) < pending:
+            raise CommandError(
+                f"Seulement {len(chosen)} dossiers déposés : impossible d'en mettre {pending} en attente."
+            )
+        Dossier.objects.filter(status=Status.COMMITTEE).exclude(pk__in=chosen).update(
+            status=Status.REGIONAL_REVIEW
+        )
+        Dossier.objects.filter(pk__in=chosen).update(status=Status.COMMITTEE)
+        session = CommitteeSession.objects.create(
+            held_on=datetime.date(2026, 12, 3), members_present="Membre du comité", created_by=committee
+        )
+        url = reverse("committee:session", args=[session.reference])
+        return [
+            Operation(f"ordre du jour, {pending} en attente", committee, get(url)),
+            Operation(
+                f"ordre du jour trié coût, {pending} en att.", committee, get(f"{url}?tri=cout&page=2")
+            ),
+        ]
+
+    def handle(self, *args, repeat, scale, json: str | None, only: str | None, pending: int | None = None,
+               **options):  # fmt: skip
+        if pending is not None:
+            from django.db import transaction
+
+            # The pending dossiers are arranged for the measure only: everything is rolled back.
+            with transaction.atomic():
+                results = self.measure_all(self.agenda_operations(pending), repeat, scale, only)
+                transaction.set_rollback(True)
+        else:
+            results = self.measure_all(self.operations(), repeat, scale, only)
         text = json_dump(results)
         if json:
             Path(json).write_text(text)
         else:
             self.stdout.write(text)
+
+    def measure_all(self, operations, repeat, scale, only) -> list[dict]:
+        results = []
+        for op in operations:
+            if only and only not in op.name:
+                continue
+            results.append(self.measure(op, repeat, scale))
+            self.stderr.write(f"  {op.name}: {results[-1]['median_ms']} ms / {results[-1]['floor_ms']} ms")
+        return results
 
     def measure(self, op: Operation, repeat: int, scale) -> dict:
         client = Client()
@@ -156,6 +376,7 @@ class Command(BaseCommand):
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         median, floor_median = statistics.median(times), statistics.median(floors)
+        extra = {"rows": op.rows, "rows_per_s": round(op.rows / median)} if op.rows else {}
         return {
             "operation": op.name,
             "scale": scale,
@@ -167,6 +388,7 @@ class Command(BaseCommand):
             "floor_queries": floor_queries,
             "peak_mb": round(peak / 2**20, 2),
             "repeat": repeat,
+            **extra,
         }
 
 

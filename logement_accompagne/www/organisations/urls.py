@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/reponse/", views.answer_invitation, name="answer_invitation"),
+    path("membres/", views.members, name="members"),
+    path("membres/<int:organisation_id>/inviter/", views.invite_member, name="invite_member"),
+    path("membres/rattachements/<int:pk>/role/", views.change_role, name="change_role"),
+    path("membres/rattachements/<int:pk>/fin/", views.end_membership, name="end_membership"),
+    path("notifications/", views.notification_centre, name="notifications"),
+]
