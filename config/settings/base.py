@@ -239,3 +239,15 @@ MIDDLEWARE += ["logement_accompagne.www.unavailable.DatabaseUnavailableMiddlewar
 # --- Faults (hardening): background work whose worker died is retried once (imports) or failed
 # after this many minutes without moving (manage.py sweep_stale_jobs, and the job's own page).
 BACKGROUND_JOB_TIMEOUT_MINUTES = int(os.environ.get("BACKGROUND_JOB_TIMEOUT_MINUTES", "30"))
+# --- Security (hardening): a TOTP second factor for State agents and administrators (django-otp).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,  # noqa: F405
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,  # noqa: F405
+    "logement_accompagne.www.second_factor.SecondFactorMiddleware",
+)
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Logement accompagné"

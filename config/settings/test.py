@@ -21,3 +21,5 @@ CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.D
 # A second alias standing for the read replica: the same test database (MIRROR), so the router's
 # reads are real queries (tests/operations/test_scale_out.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# State agents are signed in directly by the tests; tests/www/test_second_factor.py turns it on.
+SECOND_FACTOR_REQUIRED = False

@@ -73,8 +73,15 @@ def _rows(name: str, content: bytes) -> list[list]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=";,\t") if text.strip() else csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            sniffed = csv.Sniffer().sniff(text[:2000], delimiters=";,\t")
+            delimiter, quotechar = sniffed.delimiter, sniffed.quotechar or '"'
+        except csv.Error:  # nothing that looks like a separator (empty, one column, binary)
+            delimiter, quotechar = ";", '"'
+        try:
+            return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
+        except csv.Error as error:  # a field beyond the csv module's limit, a broken quote
+            raise ImportRefused([LineError(0, "Ce fichier CSV n'est pas lisible.")]) from error
     raise ImportRefused([LineError(0, "Format non pris en charge : envoyez un fichier .xlsx ou .csv.")])
 
 

@@ -166,6 +166,12 @@ JOURNALS = {
 }
 
 
+def second_factor_confirmed(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def database_state() -> dict:
     """Every row of the programme's tables, to compare before and after a request."""
     from django.apps import apps
@@ -270,6 +276,16 @@ MATRIX: dict[str, list[Case]] = {
     "password_reset_confirm": [Case(everyone(), kwargs=lambda c, d: {"uidb64": "MQ", "token": "jeton-faux"})],
     "password_reset_complete": [Case(everyone())],
     "accessibility": [Case(everyone())],
+    "second_factor": [
+        Case(logged_in(), notes="the enrolment page (QR code); required of State agents in production"),
+        Case(
+            logged_in(),
+            method="post",
+            data=lambda c, d: {"token": "000000"},
+            effect=did(lambda c, d, a: not second_factor_confirmed(c[a])),
+            notes="a wrong code confirms nothing (tests/www/test_second_factor.py enrols for real)",
+        ),
+    ],
     # Carriers
     "dossiers:list": [
         Case(

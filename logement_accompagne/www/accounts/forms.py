@@ -34,3 +34,20 @@ class ResetRequestForm(DsfrMixin, PasswordResetForm):
 
 class NewPasswordForm(DsfrMixin, SetPasswordForm):
     pass
+
+
+class SecondFactorForm(DsfrMixin, forms.Form):
+    token = forms.CharField(
+        label="Code à usage unique",
+        help_text="Les 6 chiffres affichés par votre application, ou l'un de vos codes de secours (10 chiffres).",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or not token.isascii():
+            raise forms.ValidationError("Le code ne contient que des chiffres.")
+        return token

@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("double-authentification/", views.second_factor, name="second_factor"),
 ]

@@ -1,11 +1,13 @@
-"""Sign in, sign out, password reset, and the home page of each role."""
+"""Sign in, sign out, password reset, second factor, and the home page of each role."""
+
+import base64
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from logement_accompagne.audit.services import register_password_reset_request
@@ -14,8 +16,9 @@ from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.selectors import scope_of
 
+from .. import second_factor as factor
 from ..security import request_ip
-from .forms import LoginForm, NewPasswordForm, ResetRequestForm
+from .forms import LoginForm, NewPasswordForm, ResetRequestForm, SecondFactorForm
 
 
 class LoginView(auth_views.LoginView):
@@ -126,3 +129,47 @@ def home(request):
 
 def accessibility(request):
     return render(request, "www/accounts/accessibility.html", {"title": "Déclaration d'accessibilité"})
+
+
+@login_required
+def second_factor(request):
+    """Enrol an authenticator app (QR code, then ten recovery codes shown once), or type its code."""
+    import segno
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    next_url = factor.safe_next(request, reverse("home"))
+    context = {"title": "Double authentification", "next": next_url}
+    if getattr(request.user, "is_verified", lambda: False)():
+        return redirect(next_url)
+    form = SecondFactorForm(request.POST or None)
+    app = factor.confirmed_app(request.user)
+    if app is None:  # first time: enrolment
+        device = factor.pending_app(request.user)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["token"]):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                context["codes"] = factor.new_recovery_codes(request.user)
+                return render(request, "www/accounts/second_factor_codes.html", context)
+            form.add_error(
+                "token", "Ce code ne correspond pas : vérifiez l'heure de votre téléphone et réessayez."
+            )
+        context.update(
+            form=form,
+            enrolling=True,
+            qr_svg=segno.make(device.config_url, error="m").svg_inline(
+                scale=4, light="#fff", title="Code QR à scanner"
+            ),
+            secret=base64.b32encode(device.bin_key).decode(),
+        )
+        return render(request, "www/accounts/second_factor.html", context)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])  # a recovery code is used up
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error("token", "Code incorrect ou déjà utilisé.")
+    context["form"] = form
+    return render(request, "www/accounts/second_factor.html", context)
