@@ -15,7 +15,6 @@ starts from the same state. ``FUZZ_EXAMPLES`` (default 15 per route) sets the ef
 ``FUZZ_RANDOM=1`` draws new examples instead of the reproducible ones.
 """
 
-import importlib.util
 import os
 import re
 from decimal import Decimal
@@ -288,13 +287,6 @@ SKIPPED = {
 def test_no_input_gives_a_server_error(
     client, cast, name, method, actor, state, kwargs_of, data_of, before, after
 ):
-    if (
-        name.startswith("reporting:")
-        and importlib.util.find_spec("logement_accompagne.grants.indicators") is None
-    ):
-        pytest.skip(
-            "tableaux de bord : logement_accompagne.grants.indicators absent (issue #12 en cours sur main)"
-        )
     households_matrix._support_cast(cast)
     dossier = cast.dossier
     if state is not None:
