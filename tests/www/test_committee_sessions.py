@@ -65,7 +65,7 @@ def test_the_agenda_sorts_by_amount_cost_verdict_and_reproducibility(login, cast
     page = client.get(
         reverse("committee:session", args=[session.reference]), {"tri": "cout"}
     ).content.decode()
-    assert "9\u202f000\u00a0€" in page and "Défavorable" in page and "Faible" in page
+    assert "9\u202f000,00\u00a0€" in page and "Défavorable" in page and "Faible" in page
 
 
 def test_the_agenda_is_paged_and_its_cost_does_not_grow_with_waiting_dossiers(
@@ -131,7 +131,7 @@ def test_the_dossier_pdf_follows_the_form_and_carries_the_opinions(login, cast):
     for label in ("Nombre de ménages accompagnés", "Partenaires mobilisés", "Durée des engagements, en mois"):
         assert label in text
     assert [f for f in FIELDS if f.name == "households"][0].label in text
-    assert "SIAO, CCAS, conseil départemental" in text and "30 000 €" in text
+    assert "SIAO, CCAS, conseil départemental" in text and "30 000,00 €" in text
     assert "Avis du service départemental" in text and "Projet pertinent" in text and "Fort" in text
     assert "Avis du service régional" in text and "Favorable" in text
     # Before the decision, the carriers' copy has no opinions (the rule of the dossier page).

@@ -189,7 +189,7 @@ def test_the_agreement_page_shows_who_signed_and_when(client, cast):
     page = client.get(reverse("grants:agreement", args=[agreement.dossier.reference])).content.decode()
     version = agreement.versions.get()
     assert f"signée par {cast.carrier} ({cast.landlord})" in page
-    assert "Convention initiale — 25\u202f000\u00a0€, 12 mois" in page
+    assert "Convention initiale — 25\u202f000,00\u00a0€, 12 mois" in page
     assert "Marquer versée" not in page and "Demander le versement" not in page  # the region only reads
     assert version.state_signed_by == cast.dept
 

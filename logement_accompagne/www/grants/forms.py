@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.www.forms import DsfrForm, InlineRadioSelect
 
 
@@ -36,7 +37,7 @@ class TermsForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.fields[
             "amount_eur"
-        ].help_text = f"Au plus le montant accordé par le comité : {granted:,.0f} €.".replace(",", "\u202f")
+        ].help_text = f"Au plus le montant accordé par le comité : {french_eur(granted)}."
         if amendment:
             self.fields["reason"].required = True
         else:
