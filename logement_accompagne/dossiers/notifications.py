@@ -231,3 +231,20 @@ def carrier_invited(invitation_id: int) -> None:
 
 def invitation_answered(invitation_id: int) -> None:
     send_invitation_answer_email.enqueue(invitation_id)
+
+
+def send_completion_reminder(dossier, *, late: bool) -> int:
+    """The carriers (and, once late, the departmental instructors) reminded of a completion deadline."""
+    due = f"{dossier.completion_due_on:%d/%m/%Y}"
+    if late:
+        subject = f"{SUBJECT_PREFIX} Compléments en retard : {dossier} (réf. {dossier.short_reference})"
+        what = (f"Les compléments demandés étaient attendus au plus tard le {due} : ils n'ont pas encore été "
+                "déposés. Le service instructeur de l'État est en copie de ce message.")  # fmt: skip
+        recipients = {*carriers_of(dossier), *reviewers_in_charge(dossier, Status.DEPARTMENTAL_REVIEW)}
+    else:
+        subject = f"{SUBJECT_PREFIX} Compléments attendus avant le {due} : {dossier} (réf. {dossier.short_reference})"
+        what = f"Les compléments demandés par le service instructeur sont attendus au plus tard le {due}."
+        recipients = set(carriers_of(dossier))
+    body = (f"Bonjour,\n\nDossier {named(dossier)}, appel « {dossier.call} ».\n\n{what}\n"
+            "Complétez le dossier puis redéposez-le sur la plateforme.\n")  # fmt: skip
+    return notices.send(subject=subject, body=body, recipients=recipients, url=dossier_path(dossier))

@@ -814,3 +814,46 @@ def post_message(*, user, dossier: Dossier, body: str) -> Message:
     message = Message.objects.create(dossier=dossier, author=user, body=body.strip())
     transaction.on_commit(lambda: notifications.message_posted(message.pk))
     return message
+
+
+# Completion deadlines: one reminder a few days before, then one when late and every week after.
+COMPLETION_REMIND_BEFORE_DAYS = 3
+COMPLETION_REMIND_LATE_EVERY_DAYS = 7
+
+
+def remind_completion_deadlines(today=None) -> dict:
+    """E-mail the carriers whose completion is due within a few days (once), and those who are late (then
+    weekly, the instructors in copy). Safe to run daily: each dossier is claimed by a compare-and-swap update
+    of its reminder date in the same transaction as its e-mail, so a second run the same day sends nothing
+    and a failed e-mail leaves the reminder to the next run."""
+    import datetime
+
+    today = today or timezone.localdate()
+    waiting = Dossier.objects.filter(status=Status.RETURNED, completion_due_on__isnull=False).select_related(
+        "call"
+    )
+    soon = waiting.filter(
+        completion_due_on__gte=today,
+        completion_due_on__lte=today + datetime.timedelta(days=COMPLETION_REMIND_BEFORE_DAYS),
+        completion_reminded_on__isnull=True,
+    )
+    late = waiting.filter(completion_due_on__lt=today).filter(
+        models.Q(completion_reminded_on__isnull=True)
+        | models.Q(completion_reminded_on__lte=F("completion_due_on"))
+        | models.Q(
+            completion_reminded_on__lte=today - datetime.timedelta(days=COMPLETION_REMIND_LATE_EVERY_DAYS)
+        )
+    )
+    sent = {"before": 0, "late": 0}
+    for key, dossiers in (("before", soon), ("late", late)):
+        for dossier in dossiers:
+            with transaction.atomic():
+                claimed = Dossier.objects.filter(
+                    pk=dossier.pk,
+                    status=Status.RETURNED,
+                    completion_reminded_on=dossier.completion_reminded_on,
+                ).update(completion_reminded_on=today)
+                if claimed:
+                    notifications.send_completion_reminder(dossier, late=key == "late")
+                    sent[key] += 1
+    return sent
