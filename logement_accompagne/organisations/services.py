@@ -154,3 +154,22 @@ def end_membership(*, actor, membership: Membership) -> None:
 def mark_notifications_seen(user, *, at) -> None:
     """The person opened the notification centre: what came before `at` is no longer new."""
     NotificationVisit.objects.update_or_create(user=user, defaults={"seen_at": at})
+
+
+def log_back_office_change(*, actor, person, before: tuple | None, after: tuple | None) -> None:
+    """A membership changed in the Django admin, logged like one changed on the pages.
+
+    ``before`` and ``after`` are (organisation, role) pairs, None when there was or is no membership;
+    moving a membership to another organisation ends it there and starts it here."""
+    if before == after:
+        return
+    if before and after and before[0] == after[0]:
+        _log(actor=actor, membership_or_person=person, organisation=after[0],
+             action=MembershipEvent.Action.ROLE_CHANGED, before=before[1], after=after[1])  # fmt: skip
+        return
+    if before:
+        _log(actor=actor, membership_or_person=person, organisation=before[0],
+             action=MembershipEvent.Action.ENDED, before=before[1])  # fmt: skip
+    if after:
+        _log(actor=actor, membership_or_person=person, organisation=after[0],
+             action=MembershipEvent.Action.INVITED, after=after[1])  # fmt: skip
