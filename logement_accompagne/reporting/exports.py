@@ -9,10 +9,10 @@ Multi-valued columns (departments, carriers) are joined by the database.
 import csv
 import datetime
 import tempfile
-from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
 
 from django.db.models import Aggregate, CharField, F, OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
