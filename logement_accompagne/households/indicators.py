@@ -49,6 +49,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    ValueRange,
+    Window,
+    WindowFrameExclusion,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -181,15 +184,17 @@ def review_anchor(prefix: str = ""):
 
 
 def reviews_on_time(episodes) -> Figure:
-    previous = (
-        Contact.objects.filter(
-            episode=OuterRef("episode"), kind=ContactKind.REVIEW, happened_on__lt=OuterRef("happened_on")
-        )
-        .order_by("-happened_on")
-        .values("happened_on")[:1]
+    # The previous review is the latest one held on an earlier day of the same episode: a window
+    # over the episode's reviews (the current day's reviews excluded, as a same-day review is not
+    # "previous"), computed once per episode instead of one correlated subquery per review.
+    previous = Window(
+        Max("happened_on"),
+        partition_by=F("episode_id"),
+        order_by=F("happened_on").asc(),
+        frame=ValueRange(start=None, end=0, exclusion=WindowFrameExclusion.GROUP),
     )
     reviews = Contact.objects.filter(episode__in=episodes.values("pk"), kind=ContactKind.REVIEW).annotate(
-        gap=DaysBetween("happened_on", Coalesce(Subquery(previous), review_anchor("episode__"))),
+        gap=DaysBetween("happened_on", Coalesce(previous, review_anchor("episode__"))),
         allowed=review_days_expression("episode__"),
     )
     values = reviews.aggregate(
