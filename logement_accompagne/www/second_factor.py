@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from logement_accompagne.organisations.selectors import scope_of
 
 CHECKED = "second_factor:not_concerned"  # in the session: this person needs no second factor
+PROCONNECT = "second_factor:proconnect"  # in the session: signed in through ProConnect (strong)
 RECOVERY_CODES = 10
 APP_DEVICE = "Application d'authentification"
 RECOVERY_DEVICE = "Codes de secours"
@@ -72,6 +73,7 @@ class SecondFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not request.session.get(CHECKED)
+            and not request.session.get(PROCONNECT)
             and not user.is_verified()
             and not self._open_path(request.path)
         ):

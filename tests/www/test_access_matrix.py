@@ -276,6 +276,10 @@ MATRIX: dict[str, list[Case]] = {
     "password_reset_confirm": [Case(everyone(), kwargs=lambda c, d: {"uidb64": "MQ", "token": "jeton-faux"})],
     "password_reset_complete": [Case(everyone())],
     "accessibility": [Case(everyone())],
+    # ProConnect: 404 for everyone while OIDC_RP_CLIENT_ID is unset (as here); the configured flow,
+    # against a provider run by the test, is tests/www/test_proconnect.py. Both are GETs.
+    "proconnect_start": [Case(everyone(404), notes="ProConnect not configured")],
+    "proconnect_callback": [Case(everyone(404), notes="ProConnect not configured")],
     "second_factor": [
         Case(logged_in(), notes="the enrolment page (QR code); required of State agents in production"),
         Case(

@@ -16,6 +16,7 @@ from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.selectors import scope_of
 
+from .. import proconnect
 from .. import second_factor as factor
 from ..security import request_ip
 from .forms import LoginForm, NewPasswordForm, ResetRequestForm, SecondFactorForm
@@ -26,6 +27,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": "Connexion"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, proconnect=proconnect.enabled())
 
 
 class LogoutView(auth_views.LogoutView):

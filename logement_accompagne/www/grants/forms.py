@@ -67,10 +67,20 @@ class PaymentForm(DsfrForm):
                               help_text="Aujourd'hui si vide.")  # fmt: skip
 
 
+# Far above any project (the programme targets 10 000 households), and within the database's integers.
+REPORT_FIGURE_MAX = 100_000
+
+
 class ReportForm(DsfrForm):
-    households_accompanied = forms.IntegerField(label="Ménages accompagnés depuis le début", min_value=0)
-    diagnostics = forms.IntegerField(label="Diagnostics réalisés depuis le début", min_value=0)
-    dwellings = forms.IntegerField(label="Logements mobilisés depuis le début", min_value=0)
+    households_accompanied = forms.IntegerField(
+        label="Ménages accompagnés depuis le début", min_value=0, max_value=REPORT_FIGURE_MAX
+    )
+    diagnostics = forms.IntegerField(
+        label="Diagnostics réalisés depuis le début", min_value=0, max_value=REPORT_FIGURE_MAX
+    )
+    dwellings = forms.IntegerField(
+        label="Logements mobilisés depuis le début", min_value=0, max_value=REPORT_FIGURE_MAX
+    )
     narrative = forms.CharField(
         label="Bilan de l'action sur la période",
         widget=forms.Textarea(attrs={"rows": 6}),
