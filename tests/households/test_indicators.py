@@ -16,6 +16,8 @@ Hand computation (today = 30/06/2026):
 - cost: 25 000 € granted (tests/lifecycle.GRANTED) ÷ 5 households = 5 000 €.
 """
 
+import datetime
+
 import pytest
 
 from logement_accompagne.dossiers.models import Dossier
@@ -23,7 +25,7 @@ from logement_accompagne.households import indicators
 from logement_accompagne.households.models import OutcomeSnapshot, SupportEpisode
 from tests.lifecycle import GRANTED
 
-from .fixture import TODAY, build
+from .fixture import TODAY, build, contact
 
 
 @pytest.fixture
@@ -55,6 +57,15 @@ def test_median_delays(figures):
 def test_reviews(figures):
     assert figures["reviews_on_time"].value == 33.3
     assert figures["reviews_overdue"].value == 1
+
+
+def test_a_same_day_review_is_not_the_previous_one(project):
+    """A second review of A on 01/07/2025 also counts from 01/04 (91 days: late), not from its twin
+    (0 days): 1 on time of 4 = 25 %. A plain LAG() window would give 50 %."""
+    episodes = build(project)
+    contact(project, episodes["a"], datetime.date(2025, 7, 1), kind="review")
+    queryset = SupportEpisode.objects.filter(dossier=project.dossier)
+    assert indicators.reviews_on_time(queryset).value == 25.0
 
 
 def test_leases_and_relocation(figures):
