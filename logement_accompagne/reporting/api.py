@@ -198,6 +198,15 @@ def get_dossier(request, reference: uuid.UUID):
     return _visible(request, reference)
 
 
+def _review_readable(request, dossier: Dossier) -> bool:
+    """As on the dossier page: the State services read the opinions and decisions; carriers once
+    the dossier is decided (a decision being corrected is not shown to them)."""
+    relation = relation_to(scope_of(request.auth), dossier)
+    return (relation.reviewer or relation.administrator) or (
+        relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
+    )
+
+
 @api.get(
     "/dossiers/{reference}/avis",
     response={200: OpinionsOut, 404: ErrorOut},
@@ -207,12 +216,7 @@ def get_dossier(request, reference: uuid.UUID):
 )
 def get_opinions(request, reference: uuid.UUID):
     dossier = _visible(request, reference)
-    relation = relation_to(scope_of(request.auth), dossier)
-    # As on the dossier page: the State services read the opinions; carriers once decided.
-    readable = (relation.reviewer or relation.administrator) or (
-        relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
-    )
-    if not readable:
+    if not _review_readable(request, dossier):
         return {"departmental": [], "regional": []}
     return {
         "departmental": list(dossier.departmental_opinions.all()),
@@ -228,7 +232,10 @@ def get_opinions(request, reference: uuid.UUID):
     tags=["dossiers"],
 )
 def get_decisions(request, reference: uuid.UUID):
-    return list(_visible(request, reference).committee_decisions.all())
+    dossier = _visible(request, reference)
+    if not _review_readable(request, dossier):
+        return []
+    return list(dossier.committee_decisions.all())
 
 
 # --- figures --------------------------------------------------------------------------------------

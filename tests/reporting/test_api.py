@@ -105,6 +105,12 @@ def test_opinions_and_decisions_follow_the_dossier_page(client, programme):
     }  # fmt: skip
     # Decided: the carrier reads them, as on the dossier page.
     assert len(get(client, f"/dossiers/{programme.d1.reference}/avis", carrier).json()["departmental"]) == 1
+    assert [
+        d["selected"] for d in get(client, f"/dossiers/{programme.d1.reference}/decisions", carrier).json()
+    ] == [True]
+    assert get(client, f"/dossiers/{programme.d4.reference}/decisions", carrier).json() == []
+    # The decision's internal justification stays with the State services.
+    assert "above_request_reason" not in decisions[0]
 
 
 def test_figures_are_the_dashboard_of_the_token_territory(client, programme):
@@ -215,7 +221,11 @@ def test_the_openapi_description_and_docs_are_served(client, db):
         "BearerAuth" in str(description["components"]["securitySchemes"])
         or description["components"]["securitySchemes"]
     )
-    assert client.get(API + "/docs").status_code == 200
+    docs = client.get(API + "/docs")
+    assert docs.status_code == 200
+    # Swagger UI from the project's static files: no CDN, no inline script.
+    page = docs.content.decode()
+    assert "swagger-ui-bundle.js" in page and "cdn." not in page and "https://" not in page
 
 
 # --- the token page ---------------------------------------------------------------------------
