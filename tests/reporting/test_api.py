@@ -236,6 +236,7 @@ def test_the_token_page_creates_shows_once_lists_and_revokes(client, programme):
     head = head_of(organisation)
     client.force_login(head)
     url = reverse("organisations:api_tokens")
+    assert url in client.get(reverse("home")).content.decode()  # « Mon organisation » on the home page
     assert "Créer un jeton" in client.get(url).content.decode()
     response = client.post(url, {"organisation": organisation.pk, "label": "Tableau de bord du département"})
     assert response.status_code == 200
