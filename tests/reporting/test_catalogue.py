@@ -149,3 +149,11 @@ def test_no_personal_data_in_the_pages_and_results_only_from_five_households(cli
     SupportEpisode.objects.filter(pk=SupportEpisode.objects.first().pk).delete()
     detail = client.get(reverse("catalogue:detail", args=[programme.d1.reference])).content.decode()
     assert "Moins de 5 ménages accompagnés" in detail
+
+
+def test_the_dossier_page_links_its_carriers_to_the_consent_page(client, programme):
+    url = reverse("catalogue:consent", args=[programme.d1.reference])
+    client.force_login(programme.in45.carrier)
+    assert url in client.get(reverse("dossiers:detail", args=[programme.d1.reference])).content.decode()
+    client.force_login(programme.dept45)
+    assert url not in client.get(reverse("dossiers:detail", args=[programme.d1.reference])).content.decode()
