@@ -157,3 +157,18 @@ def test_the_dossier_page_links_its_carriers_to_the_consent_page(client, program
     assert url in client.get(reverse("dossiers:detail", args=[programme.d1.reference])).content.decode()
     client.force_login(programme.dept45)
     assert url not in client.get(reverse("dossiers:detail", args=[programme.d1.reference])).content.decode()
+
+
+def test_the_catalogue_page_costs_the_same_queries_whatever_the_number_of_projects(client, programme):
+    from django.test.utils import CaptureQueriesContext
+
+    agree(programme, "d1")
+    client.get(reverse("catalogue:index"))  # warm the per-process caches (site configuration, footer)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("catalogue:index"))
+    agree(programme, "d2")
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(reverse("catalogue:index"))
+    assert "Petit projet Tours" in page.content.decode()
+    assert len(two) == len(one), (len(one), len(two))
+    print(f"catalogue page: {len(two)} queries for 2 projects")
