@@ -66,7 +66,7 @@ def _accompanied():
 
 
 @lru_cache(maxsize=1)
-def _has_unaccent(alias: str = "default") -> bool:
+def _has_unaccent() -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
@@ -83,19 +83,17 @@ def search(dossiers: QuerySet[Dossier], text: str) -> QuerySet[Dossier]:
     words = _words(text)
     if not words:
         return dossiers
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and _has_unaccent():
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         def plain(field):
             expression = Coalesce(F(field), Value(""), output_field=TextField())
-            if _has_unaccent():
-                return Func(expression, function="unaccent", output_field=TextField())
-            return expression
+            return Func(expression, function="unaccent", output_field=TextField())
 
         vector = SearchVector(*(plain(field) for field in SEARCHED), config="french")
         query = SearchQuery(" ".join(words), config="french", search_type="plain")
         return dossiers.annotate(_search=vector).filter(_search=query)
-    # Fallback (SQLite): fold in Python the few published dossiers, then keep those matching.
+    # Fallback (SQLite, or PostgreSQL without `unaccent`): fold in Python the few published dossiers, then keep those matching.
     matching = []
     for pk, *values in dossiers.values_list("pk", *SEARCHED):
         haystack = fold(" ".join(value or "" for value in values)).lower()
