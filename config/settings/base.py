@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 ]
 # Steering (dashboards, exports, open data, catalogue) and the read API.
 INSTALLED_APPS += ["logement_accompagne.reporting"]
+# django-ninja (the read API, issue #11 item 5): listed so that its docs page serves Swagger UI from
+# the static files, without any CDN.
+INSTALLED_APPS += ["ninja"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

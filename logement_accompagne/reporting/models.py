@@ -69,3 +69,36 @@ class PublicationConsent(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ApiToken(models.Model):
+    """A bearer token of the read API, issued to an organisation by its administrator.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, at creation.
+    The token acts as its organisation (the same scoped reads as the pages), never more.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField("libellé", max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("début du jeton", max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

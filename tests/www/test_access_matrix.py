@@ -840,6 +840,57 @@ def _grants_matrix():
 MATRIX.update(_grants_matrix())
 
 
+# « Jetons d'API » (issue #11 item 5): the administrator of an organisation (the carrier here, of his
+# landlord) or the head of a State service (the departmental instructor here) manages its tokens.
+
+
+def api_token_of_landlord(cast, dossier):
+    from logement_accompagne.reporting import tokens
+
+    managers(cast, dossier)
+    cast["api_token"], _ = tokens.issue(
+        user=cast.carrier, organisation=cast.landlord, label="Outil du bailleur"
+    )
+    return {"pk": cast["api_token"].pk}
+
+
+def _api_token_created(cast, dossier, actor):
+    from logement_accompagne.reporting.models import ApiToken
+
+    assert ApiToken.objects.filter(label="Outil", created_by=cast[actor], revoked_at__isnull=True).exists()
+
+
+def _api_token_revoked(cast, dossier, actor):
+    cast.api_token.refresh_from_db()
+    assert cast.api_token.revoked_at is not None
+
+
+MATRIX.update(
+    {
+        "organisations:api_tokens": [
+            Case(ONLY_MANAGERS, kwargs=lambda c, d: managers(c, d) or {}),
+            Case(
+                ONLY_MANAGERS,
+                method="post",
+                kwargs=lambda c, d: managers(c, d) or {},
+                data=lambda c, d: {"label": "Outil"},
+                effect=_api_token_created,
+                notes="the token is shown once, in this response (200)",
+            ),
+        ],
+        "organisations:revoke_api_token": [
+            Case(
+                {**ONLY_MANAGERS, "dept": 404},
+                method="post",
+                kwargs=api_token_of_landlord,
+                effect=_api_token_revoked,
+                notes="another organisation's manager: 404, the token's existence is not revealed",
+            ),
+        ],
+    }
+)
+
+
 def site_url_names() -> list[str]:
     """Every route of the site, as "namespace:name" (unnamed routes are listed by their pattern)."""
     names: list[str] = []
@@ -861,7 +912,7 @@ def site_url_names() -> list[str]:
 
 
 def test_every_url_of_the_site_is_declared_in_the_matrix():
-    declared, routes = set(MATRIX), set(site_url_names())
+    declared, routes = set(MATRIX) | set(api_matrix()), set(site_url_names())
     assert routes - declared == set(), "URL absentes de la matrice d'accès (à déclarer dans MATRIX)"
     assert declared - routes == set(), "entrées de la matrice qui ne correspondent plus à aucune URL"
 
@@ -933,3 +984,94 @@ def test_a_refused_action_changes_nothing(client, cast):
     cast.dossier.refresh_from_db()
     assert cast.dossier.status == Status.SUBMITTED
     assert services.granted_total(cast.dossier.call) == Decimal("0")
+
+
+# --- The read API (issue #11 item 5), generated from its ninja routes ------------------------------
+# A session is not an API credential: every route behind a token answers 401 to every logged-in
+# person without one. With the token of the person's organisation, the token sees what the pages show
+# that organisation: the dossier (filed, in department 45) for its carriers and the State services of
+# its territory and the committee, 404 for the others; figures for State services only (403 for
+# carriers). The OpenAPI description and its docs are public; the API root is a 404.
+
+
+def api_matrix() -> dict[str, str]:
+    """Every route of the API as "api:<url_name>" → "token" (behind a token) or "public"."""
+    from logement_accompagne.reporting.api import api
+
+    routes = {
+        "api:openapi-json": "public",
+        "api:openapi-view": "public",
+        # ninja's root of the API: a 404 (its index is only shown in DEBUG).
+        "api:api-root": "root",
+    }
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                assert operation.url_name, "chaque route de l'API est nommée (url_name=...)"
+                routes[f"api:{operation.url_name}"] = "token" if operation.auth_callbacks else "public"
+    return routes
+
+
+# What each person's organisation token reads of the filed dossier of department 45 (None: no organisation).
+API_DOSSIER = {"anonymous": None, "carrier": 200, "carrier_other": 404, "dept": 200, "dept_other": 404,
+               "region": 200, "region_other": 404, "committee": 200, "admin": None}  # fmt: skip
+API_FIGURES = {**API_DOSSIER, "carrier": 403, "carrier_other": 403, "dept_other": 200, "region_other": 200}
+
+
+def _api_expected(name: str, actor: str):
+    if name in ("api:dossier", "api:opinions", "api:decisions"):
+        return API_DOSSIER[actor]
+    if name == "api:figures":
+        return API_FIGURES[actor]
+    return None if actor in ("anonymous", "admin") else 200
+
+
+@pytest.mark.parametrize(
+    ("name", "actor"),
+    [pytest.param(name, actor, id=f"{name}-{actor}") for name in api_matrix() for actor in ACTORS],
+)
+def test_api_access(client, cast, name, actor):
+    from django.core.cache import cache
+
+    from logement_accompagne.organisations.models import Membership
+    from logement_accompagne.reporting import tokens
+
+    cache.clear()
+    dossier = advance(cast, Status.SUBMITTED)
+    kwargs = {"reference": dossier.reference} if "{reference}" in _api_path(name) else {}
+    url = reverse(name, kwargs=kwargs)
+    if api_matrix()[name] == "root":
+        assert client.get(url).status_code == 404
+        return
+    if api_matrix()[name] == "public":
+        assert client.get(url).status_code in (200, 302)
+        return
+    assert client.get(url).status_code == 401
+    if actor == "anonymous":
+        return
+    client.force_login(cast[actor])
+    assert client.get(url).status_code == 401, "une session ne vaut pas jeton d'API"
+    membership = Membership.objects.filter(user=cast[actor]).select_related("organisation").first()
+    expected = _api_expected(name, actor)
+    assert (membership is None) == (expected is None)
+    if membership is None:
+        return
+    token = tokens.ApiToken.objects.create(
+        organisation=membership.organisation, label="matrice", digest=tokens.digest_of(f"la_{actor}"),
+        prefix="la_", created_by=cast[actor],
+    )  # fmt: skip
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer la_{actor}")
+    assert response.status_code == expected, (response.status_code, response.content[:200])
+    token.revoked_at = token.created_at
+    token.save()
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer la_{actor}").status_code == 401
+
+
+def _api_path(name: str) -> str:
+    from logement_accompagne.reporting.api import api
+
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            if any(f"api:{operation.url_name}" == name for operation in path_view.operations):
+                return path
+    return ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_tokens, views
 
 urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
@@ -9,5 +9,7 @@ urlpatterns = [
     path("membres/<int:organisation_id>/inviter/", views.invite_member, name="invite_member"),
     path("membres/rattachements/<int:pk>/role/", views.change_role, name="change_role"),
     path("membres/rattachements/<int:pk>/fin/", views.end_membership, name="end_membership"),
+    path("jetons-api/", api_tokens.api_tokens, name="api_tokens"),
+    path("jetons-api/<int:pk>/revoquer/", api_tokens.revoke_api_token, name="revoke_api_token"),
     path("notifications/", views.notification_centre, name="notifications"),
 ]

@@ -22,7 +22,7 @@ def create_unaccent(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0001_export_jobs"),
+        ("reporting", "0002_api_tokens"),
         ("dossiers", "0008_carrier_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
