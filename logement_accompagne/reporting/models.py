@@ -40,6 +40,37 @@ class Export(models.Model):
         return f"Export {self.format} du {self.created_at:%d/%m/%Y %H:%M}"
 
 
+class PublicationConsent(models.Model):
+    """The carrier's agreement to show its selected project in the public catalogue of practices.
+
+    One record per dossier: given (by whom, when), and withdrawn when ``withdrawn_at`` is set; giving
+    it again clears the withdrawal. The catalogue shows a selected dossier only while it is given.
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="publication_consent",
+        verbose_name="dossier",
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="donné par"
+    )
+    given_at = models.DateTimeField("donné le")
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "accord de publication"
+        verbose_name_plural = "accords de publication"
+
+    def __str__(self) -> str:
+        return f"Accord de publication — {self.dossier}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class ApiToken(models.Model):
     """A bearer token of the read API, issued to an organisation by its administrator.
 

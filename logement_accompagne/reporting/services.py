@@ -36,3 +36,37 @@ def request_export(*, user, fmt: str, columns: list[str], filters: dict) -> Expo
 
     transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
+
+
+def may_consent(user, dossier) -> bool:
+    """Only a carrier of the dossier gives or withdraws its publication in the catalogue."""
+    from logement_accompagne.dossiers.permissions import relation_to
+    from logement_accompagne.organisations.selectors import scope_of
+
+    return relation_to(scope_of(user), dossier).carrier
+
+
+@transaction.atomic
+def set_publication_consent(*, user, dossier, given: bool):
+    """Give (or give again) or withdraw the carrier's agreement to publish the project."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from .models import PublicationConsent
+
+    if not may_consent(user, dossier):
+        raise PermissionDenied("Seul un porteur du projet peut décider de sa publication.")
+    now = timezone.now()
+    consent = PublicationConsent.objects.select_for_update().filter(dossier=dossier).first()
+    if given:
+        if consent is None:
+            consent = PublicationConsent.objects.create(dossier=dossier, given_by=user, given_at=now)
+        elif not consent.active:
+            consent.given_by, consent.given_at, consent.withdrawn_at = user, now, None
+            consent.save(update_fields=["given_by", "given_at", "withdrawn_at"])
+    elif consent is not None and consent.active:
+        consent.withdrawn_at = now
+        consent.save(update_fields=["withdrawn_at"])
+    logger.info("publication consent of dossier %s %s by %s", dossier.pk, "given" if given else "withdrawn",
+                user.pk)  # fmt: skip
+    return consent

@@ -14,5 +14,6 @@ urlpatterns = [
     path("organisation/", include(("logement_accompagne.www.organisations.urls", "organisations"))),
     path("appels/", include(("logement_accompagne.www.calls.urls", "calls"))),
     path("pilotage/", include(("logement_accompagne.www.reporting.urls", "reporting"))),
+    path("catalogue/", include(("logement_accompagne.www.catalogue.urls", "catalogue"))),
     path("donnees-ouvertes/", include(("logement_accompagne.www.reporting.public_urls", "opendata"))),
 ]

@@ -199,6 +199,20 @@ def own_export(cast, dossier):
     }
 
 
+def publish(cast, dossier):
+    from django.utils import timezone
+
+    from logement_accompagne.reporting.models import PublicationConsent
+
+    PublicationConsent.objects.create(dossier=dossier, given_by=cast.carrier, given_at=timezone.now())
+
+
+def publication_given(dossier) -> bool:
+    from logement_accompagne.reporting.models import PublicationConsent
+
+    return PublicationConsent.objects.filter(dossier=dossier, withdrawn_at__isnull=True).exists()
+
+
 CARRIER = {"carrier"}
 NOT_NATIONAL = ["carrier", "carrier_other", "dept", "dept_other", "region", "region_other", "admin"]
 
@@ -642,6 +656,32 @@ MATRIX: dict[str, list[Case]] = {
             after=lambda c, d: build_open_data(),
             kwargs=lambda c, d: {"name": "chiffres-regions.csv"},
         ),  # fmt: skip
+    ],
+    # Public catalogue of practices (issue #11 item 6): anyone reads the published projects; only a
+    # carrier of the dossier gives or withdraws its publication.
+    "catalogue:index": [Case(everyone())],
+    "catalogue:detail": [
+        Case(everyone(), state=Status.SELECTED, after=lambda c, d: publish(c, d)),
+        Case(everyone(404), state=Status.SELECTED, notes="without the carrier's consent: not published"),
+    ],
+    "catalogue:consent": [
+        Case(on_dossier(CARRIER), state=Status.SELECTED),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.SELECTED,
+            method="post",
+            data=lambda c, d: {"publish": "oui"},
+            effect=did(lambda c, d, a: publication_given(d)),
+        ),
+        Case(
+            on_dossier(CARRIER),
+            state=Status.SELECTED,
+            after=lambda c, d: publish(c, d),
+            method="post",
+            data=lambda c, d: {"publish": "non"},
+            effect=did(lambda c, d, a: not publication_given(d)),
+            notes="withdrawing the consent",
+        ),
     ],
     "reporting:map": [
         Case(

@@ -1,0 +1,1 @@
+"""The public catalogue of practices (issue #11 item 6)."""
