@@ -1,48 +1,20 @@
 """Two people acting on one dossier at the same moment, on two real connections."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
-from django.db import connection, connections
 
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier, Transition
 from logement_accompagne.dossiers.permissions import InvalidTransition
+from tests.concurrency import require_postgresql, run_together
 
 from .conftest import advance
 
 
-def run_together(*calls):
-    """Start every call on its own thread (hence its own database connection) at the same instant."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("ok", call())
-        except Exception as error:  # the outcome is what the test looks at
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.fixture
 def postgres_only(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrence testée sur PostgreSQL seulement (DATABASE_URL=postgres://...)")
-    # A transactional test starts from an empty database: the reference territories come back first.
-    call_command("load_territories", verbosity=0)
+    require_postgresql("concurrence")
 
 
 @pytest.mark.postgres

@@ -2,17 +2,16 @@
 database refuses it anyway, and two agents paying at the same moment on two PostgreSQL connections
 cannot pay twice nor above the grant. A tranche waiting for a report is paid only once it is validated."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 
 from logement_accompagne.dossiers.permissions import InvalidTransition
 from logement_accompagne.grants import services
 from logement_accompagne.grants.models import Agreement, Tranche, TrancheStatus
+from tests.concurrency import require_postgresql, run_together
 
 from .conftest import START, in_force, prepared
 
@@ -89,34 +88,9 @@ def test_a_tranche_waits_for_its_report_to_be_validated(cast, agreement):
 # --- two agents at once, on two real PostgreSQL connections ---------------------------------------
 
 
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("ok", call())
-        except Exception as error:  # the outcome is what the test looks at
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.fixture
 def postgres_only(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = "paiements simultanés testés sur PostgreSQL seulement (DATABASE_URL=postgres://...)"
-        print(reason)
-        pytest.skip(reason)
-    call_command("load_territories", verbosity=0)
+    require_postgresql("paiements simultanés")
 
 
 @pytest.mark.postgres

@@ -1,13 +1,10 @@
 """Committee sessions: decisions proposed, recorded one by one or confirmed all at once, never beyond
 the envelope (issue #12, items 1 and 5)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
-from django.db import connection, connections
 
 from logement_accompagne.dossiers import services as dossier_services
 from logement_accompagne.dossiers.enums import Status
@@ -15,6 +12,7 @@ from logement_accompagne.dossiers.models import CommitteeDecision, Dossier
 from logement_accompagne.dossiers.permissions import InvalidTransition
 from logement_accompagne.grants import agenda, session_services
 from logement_accompagne.grants.session_services import EnvelopeShortfall
+from tests.concurrency import require_postgresql, run_together
 
 from .conftest import open_session, waiting_dossiers
 
@@ -125,34 +123,9 @@ def test_only_committee_members_hold_sessions(cast, small_call):
 # --- two sessions at once, on two real PostgreSQL connections --------------------------------
 
 
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("ok", call())
-        except Exception as error:  # the outcome is what the test looks at
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.fixture
 def postgres_only(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = "concurrence de deux séances testée sur PostgreSQL seulement (DATABASE_URL=postgres://...)"
-        print(reason)
-        pytest.skip(reason)
-    call_command("load_territories", verbosity=0)
+    require_postgresql("concurrence de deux séances")
 
 
 @pytest.mark.postgres
