@@ -12,9 +12,7 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -24,6 +22,7 @@ from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.notifications import carriers_of, reviewers_in_charge
 from logement_accompagne.dossiers.permissions import InvalidTransition
+from logement_accompagne.organisations import notices
 
 from . import selectors
 from .agreements import (
@@ -84,17 +83,12 @@ def _require_in_force(agreement: Agreement) -> None:
 
 
 def _mail_after_commit(subject: str, body: str, recipients, *, now: bool = False) -> None:
-    """Send once the transaction commits; `now` sends at once, so a failure rolls the claim back."""
-    addresses = sorted({user.email for user in recipients if user.email})
-    subject = " ".join(subject.split())
-    if not addresses:
-        return
+    """Send once the transaction commits; `now` sends at once, so a failure rolls the claim back.
+    Through organisations.notices like every notice: e-mail and the notification centre alike."""
+    recipients = list(recipients)
 
     def send():
-        send_mass_mail(
-            [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses],
-            fail_silently=False,
-        )
+        notices.send(subject=subject, body=body, recipients=recipients)
 
     if now:
         send()
