@@ -46,9 +46,14 @@ def busiest(role: str, key: str) -> User:
 
 class Operation:
     def __init__(
-        self, name: str, user: User | None, run: Callable[[Client], object], floor="page", rows=None
-    ):
+        self, name: str, user: User | None, run: Callable[[Client], object], floor="page", rows=None,
+        floor_kind: str | None = None, own_sql: Callable[[Client], object] | None = None,
+    ):  # fmt: skip
         self.name, self.user, self.run, self.floor, self.rows = name, user, run, floor, rows
+        # What the floor is ("page", "own_sql", "hand_sql", "text"); own_sql: a second floor, the
+        # operation's own statements replayed raw, measured alongside when the first one is hand-written.
+        self.floor_kind = floor_kind or ("own_sql" if callable(floor) else "page")
+        self.own_sql = own_sql
 
 
 SKIPPED_IN_REPLAY = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")  # transaction control
@@ -79,6 +84,21 @@ def sql_floor(run: Callable[[Client], object]) -> Callable[[Client], object]:
                 (cursor.executemany if many else cursor.execute)(sql, params)
                 if cursor.description is not None:
                     cursor.fetchall()
+
+    return floor
+
+
+def hand_sql_floor(territory) -> Callable[[Client], object]:
+    """The floor of a dashboard: the same figures computed by SQL written by hand (operations.bench_sql).
+
+    No cache on either side: every run computes every figure (the dashboards keep none).
+    """
+    from django.utils import timezone
+
+    from logement_accompagne.operations import bench_sql
+
+    def floor(client):
+        return bench_sql.dashboard(territory.level, territory.code, timezone.localdate())
 
     return floor
 
@@ -249,7 +269,10 @@ class Command(BaseCommand):
             territory = t.home_territory(user)
             url = (reverse("reporting:national") if territory.is_national
                    else reverse(f"reporting:{'region' if territory.level == t.REGION else 'department'}", args=[territory.code]))  # fmt: skip
-            ops.append(Operation(name, user, get(url), floor=sql_floor(get(url))))
+            ops.append(
+                Operation(name, user, get(url), floor=hand_sql_floor(territory), floor_kind="hand_sql",
+                          own_sql=sql_floor(get(url)))
+            )  # fmt: skip
         every = Dossier.objects.filter(submitted_at__isnull=False)
         total = every.count()
         tenth = every.filter(pk__in=every.order_by("pk").values("pk")[: max(total // 10, 1)])
@@ -288,7 +311,7 @@ class Command(BaseCommand):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return archive.read("word/document.xml").decode("utf-8")
 
-        return Operation("import d'un dossier (docx)", None, run, floor=floor)
+        return Operation("import d'un dossier (docx)", None, run, floor=floor, floor_kind="text")
 
     def agenda_operations(self, pending: int) -> list[Operation]:
         """The agenda of a committee session with exactly ``pending`` dossiers waiting (issue #12): the
@@ -362,7 +385,9 @@ class Command(BaseCommand):
         for _ in range(3):  # warm-up: template and URL caches, connection
             floor(client)
             op.run(client)
-        times, floors = [], []
+            if op.own_sql:
+                op.own_sql(client)
+        times, floors, own = [], [], []
         for _ in range(repeat):
             started = time.perf_counter()
             floor(client)
@@ -370,6 +395,10 @@ class Command(BaseCommand):
             started = time.perf_counter()
             op.run(client)
             times.append(time.perf_counter() - started)
+            if op.own_sql:
+                started = time.perf_counter()
+                op.own_sql(client)
+                own.append(time.perf_counter() - started)
         queries, floor_queries = count_queries(op.run, client), count_queries(floor, client)
         tracemalloc.start()
         op.run(client)
@@ -377,6 +406,12 @@ class Command(BaseCommand):
         tracemalloc.stop()
         median, floor_median = statistics.median(times), statistics.median(floors)
         extra = {"rows": op.rows, "rows_per_s": round(op.rows / median)} if op.rows else {}
+        if own:
+            own_median = statistics.median(own)
+            extra |= {
+                "own_sql_ms": round(own_median * 1000, 2),
+                "own_sql_ratio": round(median / own_median, 2),
+            }
         return {
             "operation": op.name,
             "scale": scale,
@@ -386,6 +421,7 @@ class Command(BaseCommand):
             "ratio": round(median / floor_median, 2) if floor_median else None,
             "queries": queries,
             "floor_queries": floor_queries,
+            "floor_kind": op.floor_kind,
             "peak_mb": round(peak / 2**20, 2),
             "repeat": repeat,
             **extra,
