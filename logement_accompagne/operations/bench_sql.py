@@ -345,18 +345,16 @@ def households(
     figures["cost_per_household"] = (cost, accompanied)
 
     # Median delays from the referral.
-    medians = {}
-    for name, column in (
-        ("contact", "first_contact_on"),
-        ("diagnostic", "diagnostic_on"),
-        ("move_in", "moved_in_on"),
-    ):
-        (m,) = _rows(
-            head + f", delays AS (SELECT {_days(column, 'referred_on')} AS v FROM ep) "
-            f"SELECT (SELECT m FROM ({_medians('delays', 'v')}) AS x)",
-            scope_params,
-        )[0]
-        medians[name] = None if m is None else float(m)
+    # One pass over the episodes (materialised), then the middle of each delay.
+    columns = {"contact": "first_contact_on", "diagnostic": "diagnostic_on", "move_in": "moved_in_on"}
+    delays = ", ".join(f"{_days(column, 'referred_on')} AS {name}" for name, column in columns.items())
+    (row,) = _rows(
+        head
+        + f", delays AS MATERIALIZED (SELECT {delays} FROM ep) SELECT "
+        + ", ".join(f"(SELECT m FROM ({_medians('delays', name)}) AS x_{name})" for name in columns),
+        scope_params,
+    )
+    medians = {name: None if m is None else float(m) for name, m in zip(columns, row, strict=True)}
     figures["days_to_contact"] = (medians["contact"], contacted)
     figures["days_to_diagnostic"] = (medians["diagnostic"], diagnostics)
     figures["days_to_move_in"] = (medians["move_in"], moved_in)
