@@ -378,6 +378,19 @@ def _new_support_after(days_from: int, days_to: int):
     )
 
 
+def _days_to_next_support(days_from: int):
+    """Days from the snapshot's exit to the household's first other support referred at least that many days after it."""
+    return Subquery(
+        SupportEpisode.objects.filter(household=OuterRef("episode__household"))
+        .exclude(pk=OuterRef("episode"))
+        .annotate(gap=DaysBetween("referred_on", OuterRef("episode__ended_on")))
+        .filter(gap__gte=days_from)
+        .order_by("gap")
+        .values("gap")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def counted_exits(snapshots: QuerySet[OutcomeSnapshot]) -> QuerySet[OutcomeSnapshot]:
     """The exits the outcomes count: one per household, its earliest real exit in the scope.
 
@@ -408,7 +421,12 @@ def outcomes(snapshots: QuerySet[OutcomeSnapshot], *, today=None) -> list[Figure
     today = today or timezone.localdate()
     if snapshots.model is Dossier:
         snapshots = OutcomeSnapshot.objects.filter(dossier__in=snapshots.values("pk"))
-    exits = counted_exits(snapshots).annotate(since=DaysBetween(Value(today), "episode__ended_on"))
+    # A return within 6, 12 or 24 months: one lookup of the household's next support per exit, compared
+    # with the three horizons (the same rule as _new_support_after(15, days), read once instead of thrice).
+    exits = counted_exits(snapshots).annotate(
+        since=DaysBetween(Value(today), "episode__ended_on"),
+        back_after=_days_to_next_support(TRANSFER_DAYS + 1),
+    )
     values = exits.aggregate(
         **{
             f"checked_{m}": Count("pk", filter=Q(**{f"housed_{m}_months__isnull": False}))
@@ -417,9 +435,7 @@ def outcomes(snapshots: QuerySet[OutcomeSnapshot], *, today=None) -> list[Figure
         **{f"housed_{m}": Count("pk", filter=Q(**{f"housed_{m}_months": True})) for m in (6, 12, 24)},
         **{f"past_{m}": Count("pk", filter=Q(since__gte=days)) for m, days in HORIZON_DAYS.items()},
         **{
-            f"returned_{m}": Count(
-                "pk", filter=Q(since__gte=days) & Q(_new_support_after(TRANSFER_DAYS + 1, days))
-            )
+            f"returned_{m}": Count("pk", filter=Q(since__gte=days, back_after__lte=days))
             for m, days in HORIZON_DAYS.items()
         },
         arrears_checked=Count("pk", filter=Q(arrears_over_3_months_at_12__isnull=False)),
