@@ -459,14 +459,16 @@ def outcomes(snapshots: QuerySet[OutcomeSnapshot], *, today=None) -> list[Figure
     return figures
 
 
-def cost_per_household(episodes, dossiers) -> Figure:
+def cost_per_household(episodes, dossiers, *, households: int | None = None) -> Figure:
+    """Amounts granted ÷ households accompanied (``households``: that count when already made, as in all_figures)."""
     latest = (
         CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
     )
     granted = CommitteeDecision.objects.filter(
         dossier__in=dossiers.values("pk"), selected=True, pk=Subquery(latest)
     ).aggregate(total=Sum("amount_granted_eur"))["total"]
-    households = _accompanied(episodes).aggregate(n=Count("household", distinct=True))["n"]
+    if households is None:
+        households = _accompanied(episodes).aggregate(n=Count("household", distinct=True))["n"]
     value = (granted / households).quantize(Decimal("1")) if granted and households else None
     return Figure("cost_per_household", "Coût par ménage accompagné (montant accordé ÷ ménages)", value, households, "€",
                   group="Coût")  # fmt: skip
@@ -516,8 +518,9 @@ def all_figures(
     national: bool = False,
 ) -> list[Figure]:
     """Every indicator of the issue, for the given scope."""
+    counts = households_accompanied(episodes, dossiers, today=today)
     figures = [
-        *households_accompanied(episodes, dossiers, today=today),
+        *counts,
         *median_delays(episodes),
         reviews_on_time(episodes),
         overdue_count(episodes, today=today),
@@ -526,7 +529,7 @@ def all_figures(
         *arrears(episodes, today=today),
         exit_destinations(episodes),
         *outcomes(snapshots, today=today),
-        cost_per_household(episodes, dossiers),
+        cost_per_household(episodes, dossiers, households=counts[0].value),
     ]
     if national:
         figures[0].committed = PROGRAMME_TARGET
