@@ -66,7 +66,7 @@ def _seconds(end: str, start: str) -> str:
 
 
 def _now() -> str:
-    return "CURRENT_TIMESTAMP" if _pg() else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    return "STATEMENT_TIMESTAMP()" if _pg() else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 
 def _medians(source: str, value: str, partition: str | None = None) -> str:

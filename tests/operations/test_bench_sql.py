@@ -152,13 +152,13 @@ def _same(orm: dict, hand: dict):
                 else:
                     assert got == value, figure
         elif key == "stages":
-            # Open periods run until now (the two computations are a few milliseconds apart).
+            # Open periods run until now (the two computations are a few moments apart: a minute of tolerance on periods of days).
             for got, expected in zip(hand[key], orm[key], strict=True):
                 assert [r for r, _ in got["slowest"]] == [r for r, _ in expected["slowest"]]
                 assert [s for _, s in got["slowest"]] == pytest.approx(
                     [s for _, s in expected["slowest"]], abs=5
                 )
-                assert got["median"] == pytest.approx(expected["median"], abs=5)
+                assert got["median"] == pytest.approx(expected["median"], abs=60)
                 assert (got["status"], got["periods"], got["open"]) == (expected["status"], expected["periods"],
                                                                         expected["open"])  # fmt: skip
         else:
