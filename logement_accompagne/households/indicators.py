@@ -53,7 +53,7 @@ from django.db.models import (
     Window,
     WindowFrameExclusion,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from logement_accompagne.dossiers.models import CommitteeDecision, Dossier
@@ -408,12 +408,17 @@ def counted_exits(snapshots: QuerySet[OutcomeSnapshot]) -> QuerySet[OutcomeSnaps
         end_key=Coalesce(F("episode__ended_on"), F("end_month")),
         transfer=_new_support_after(0, TRANSFER_DAYS),
     ).filter(transfer=False)
-    # Through the episode's household (an indexed key); the purge keeps episodes, so every snapshot
-    # written by the platform has one (a snapshot whose episode was deleted counts on its own).
-    earlier = real.filter(episode__household=OuterRef("episode__household")).filter(
-        Q(end_key__lt=OuterRef("end_key")) | Q(end_key=OuterRef("end_key"), pk__lt=OuterRef("pk"))
-    )
-    return real.filter(~Exists(earlier))
+    # The real exits of each household numbered by end date (then id): the first one counts. The purge
+    # keeps episodes, so every snapshot written by the platform has a household; a snapshot whose
+    # episode was deleted counts on its own (its own partition). A window, not a correlated NOT EXISTS
+    # over the real exits again (issue #11, make bench).
+    return real.annotate(
+        exit_rank=Window(
+            RowNumber(),
+            partition_by=[Coalesce(F("episode__household"), -F("pk"))],
+            order_by=[F("end_key").asc(), F("pk").asc()],
+        )
+    ).filter(exit_rank=1)
 
 
 def outcomes(snapshots: QuerySet[OutcomeSnapshot], *, today=None) -> list[Figure]:
