@@ -348,4 +348,9 @@ def _with_secrecy(rows) -> list[dict]:
 
 def dossier_rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """The project level: one row per dossier (no secrecy here, a project's own figures)."""
-    return dossiers.select_related("call").annotate(granted=latest_amount()).order_by("call__year", "name")
+    return (
+        dossiers.select_related("call")
+        .only("reference", "name", "status", "households", "dwellings", "call__title", "call__year")
+        .annotate(granted=latest_amount())
+        .order_by("call__year", "name")
+    )
