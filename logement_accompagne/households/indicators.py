@@ -307,15 +307,19 @@ def arrears(episodes, *, today=None) -> list[Figure]:
         .order_by("-on")
         .values("amount_eur")[:1]
     )
-    old_enough = cases.filter(detected_on__lte=today - datetime.timedelta(days=SIX_MONTHS_DAYS))
+    old_enough = Q(detected_on__lte=today - datetime.timedelta(days=SIX_MONTHS_DAYS))
     money = DecimalField(max_digits=14, decimal_places=2)
-    totals = old_enough.annotate(
+    # One pass over the cases: the households in arrears, and the debts of the cases old enough.
+    totals = cases.annotate(
         at_detection=Subquery(first_balance, output_field=money),
         at_six=Subquery(balance_at_6_months, output_field=money),
     ).aggregate(
-        n=Count("episode__household", distinct=True), detection=Sum("at_detection"), six=Sum("at_six")
+        households=Count("episode__household", distinct=True),
+        n=Count("episode__household", distinct=True, filter=old_enough),
+        detection=Sum("at_detection", filter=old_enough),
+        six=Sum("at_six", filter=old_enough),
     )
-    households = cases.aggregate(n=Count("episode__household", distinct=True))["n"]
+    households = totals["households"]
     figures = [
         Figure("arrears_households", "Ménages en situation d'impayé", households, households, group="Impayés"),
         Figure("arrears_at_detection", "Dette totale au repérage (impayés repérés depuis 6 mois ou plus)", totals["detection"],
