@@ -233,7 +233,12 @@ TEMPLATES[0]["OPTIONS"]["context_processors"] = [  # noqa: F405
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Sessions (cached_db) and page headers (www/header.py) of everyone signed in: the memory cache's
+    # default of 300 entries would drop them past 300 people and send every page back to the database.
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
 }
 
