@@ -26,10 +26,18 @@ def mark_key(user_id) -> str:
 
 
 def header_changed(user_ids) -> None:
-    """What the header shows of these people changed (after commit: a rollback changes nothing)."""
-    keys = {mark_key(user_id): time.time_ns() for user_id in user_ids if user_id is not None}
-    if keys:
-        transaction.on_commit(lambda: cache.set_many(keys, MARK_TTL_SECONDS))
+    """What the header shows of these people changed. Marked now and again after commit: a page
+    built meanwhile from the data not yet committed is not kept past the commit (and a rollback
+    only costs one header rebuilt for nothing)."""
+    user_ids = [user_id for user_id in user_ids if user_id is not None]
+    if not user_ids:
+        return
+
+    def mark():
+        cache.set_many({mark_key(user_id): time.time_ns() for user_id in user_ids}, MARK_TTL_SECONDS)
+
+    mark()
+    transaction.on_commit(mark)
 
 
 def mark_of(user_id) -> int:
