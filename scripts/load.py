@@ -153,6 +153,9 @@ def open_sessions(url: str, people: dict) -> None:
             session.create()
             account["session"] = session.session_key
     people["session_cookie"] = settings.SESSION_COOKIE_NAME
+    from django.core.cache import caches
+
+    caches["shared"].clear()  # dashboard figures of an earlier run: this one computes its own
     people["export_columns"] = list(DEFAULT_COLUMNS)
 
 

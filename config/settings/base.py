@@ -240,6 +240,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # What every process of the server must see alike (dashboard figures, www/reporting/views.py):
+    # files under var/ on one machine, Redis below when configured.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "shared"),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- Scale-out (bench-ops): Redis and a read replica when configured, nothing extra otherwise ---
@@ -248,6 +255,11 @@ CACHES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shared",
+    }
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     if "TASKS_BACKEND" not in os.environ:
