@@ -37,7 +37,9 @@ def fingerprint() -> str:
     """
     digest = hashlib.sha256()
     sources = sorted((ROOT / "logement_accompagne" / "operations" / "reference_data").glob("*.py"))
-    sources.append(ROOT / "logement_accompagne" / "operations" / "management" / "commands" / "generate_reference_data.py")
+    sources.append(
+        ROOT / "logement_accompagne" / "operations" / "management" / "commands" / "generate_reference_data.py"
+    )
     for path in sources:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
