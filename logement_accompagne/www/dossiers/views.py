@@ -148,6 +148,9 @@ def dossier_create(request):
 # --- the dossier page ------------------------------------------------------------------------
 
 
+CARRIER_FACTS = ("summary", "consistency", "departmental_opinions", "regional_opinions")
+
+
 @login_required
 def dossier_detail(request, reference):
     dossier = visible_dossier(request, reference)
@@ -155,6 +158,11 @@ def dossier_detail(request, reference):
     relation = relation_to(scope_of(request.user), dossier)
     can = {action.value for action in allowed_actions(request.user, dossier)}
     reviewer = relation.reviewer or relation.administrator
+    # Carriers read the departmental and regional opinions (conditions included) once decided.
+    opinions_for_carriers = relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
+    facts = review_facts(dossier, with_opinions=bool(reviewer or opinions_for_carriers))  # built once
+    if not reviewer:  # the opinions at most, never the State services' forwarding state
+        facts = {key: value for key, value in facts.items() if key in CARRIER_FACTS}
     context = {
         "title": str(dossier),
         "dossier": dossier,
@@ -164,7 +172,7 @@ def dossier_detail(request, reference):
         "sections": display.dossier_sections(dossier),
         "cost_lines": list(dossier.cost_lines.all()),
         "cofunding_lines": list(dossier.cofunding_lines.all()),
-        **review_facts(dossier, with_opinions=reviewer),
+        **facts,
         "attachments": list(dossier.attachments.all()),
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
@@ -172,13 +180,7 @@ def dossier_detail(request, reference):
         "receipts": list(dossier.submissions.values("number", "attested_at")),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
-    # Carriers read the departmental and regional opinions (conditions included) once decided.
-    opinions_for_carriers = relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
     context["opinions_for_carriers"] = opinions_for_carriers
-    if opinions_for_carriers and not reviewer:
-        facts = review_facts(dossier)
-        context.update(departmental_opinions=facts["departmental_opinions"],
-                       regional_opinions=facts["regional_opinions"])  # fmt: skip
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)
