@@ -5,9 +5,15 @@ was stored exactly once.
 
 The reference dataset (scale 1, seed 42) is built once as ``<DATABASE_URL name>_s1`` (as for
 ``make bench``) and copied for each run into ``<name>_load`` (CREATE DATABASE ... TEMPLATE), so
-every run starts from the same data. Bounded: LOAD_USERS (50), LOAD_SECONDS (60), port LOAD_PORT.
-Before the mixed traffic, a short "floor" run measures how many requests per second the server
-answers on the page with no data (anonymous accessibility page, 50 connections without pause).
+every run starts from the same data. Bounded: LOAD_USERS (50), LOAD_SECONDS (60), port LOAD_PORT,
+LOAD_WORKERS (4) gthread workers of LOAD_THREADS (4) threads.
+
+Before the mixed traffic, the floor: the page with no data (accessibility statement) under 50
+connections without pause, measured by wrk (apt-get install wrk) anonymously and signed in, and
+its CPU time per request in this process (test client, 5 rounds, the least disturbed kept), which
+says what 2 cores allow whatever else the machine is doing. The mixed traffic (scripts/locustfile.py)
+writes drafts, opinions and contacts; the run fails if any acknowledged write is lost, doubled or
+unknown, or if no write was acknowledged at all. The server is stopped gracefully once locust is done.
 
 Usage: ``DATABASE_URL=postgres://... python scripts/load.py [--users 50] [--seconds 60]``
 """
