@@ -194,6 +194,39 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
     raise SystemExit("gunicorn ne répond pas après 60 s")
 
 
+def worker_cpu_seconds(server: subprocess.Popen) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each gunicorn worker (Linux /proc): shows whether
+    the work is spread over the workers (a kept-alive connection stays with the worker that took it)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server.pid:  # ppid
+            seconds[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def database_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends connected to ``database`` (when the server runs on this
+    machine and /proc shows it): the database's share of each request, which the test client's
+    process time does not include."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not command.startswith("postgres:") or f" {database} " not in command:
+                continue
+            fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[int(process.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
 def stop_server(server: subprocess.Popen) -> None:
     """Graceful stop (SIGTERM): the workers finish the requests in hand before leaving. Called
     once every client has stopped, so no request is cut off by the stop itself."""
@@ -369,7 +402,19 @@ def main() -> int:
         floors = {who: floor_run(options.port, options.floor_seconds, c)
                   for who, c in (("anonyme", None), ("connecté", cookie))}  # fmt: skip
         print(f"== trafic mixte : {options.users} utilisateurs, {options.seconds} s", flush=True)
+        before, database_before = (
+            worker_cpu_seconds(server),
+            database_cpu_seconds(urlsplit(url).path.lstrip("/")),
+        )
         mixed = run_locust(options.port, options.users, options.seconds, "load", env)
+        after, database_after = (
+            worker_cpu_seconds(server),
+            database_cpu_seconds(urlsplit(url).path.lstrip("/")),
+        )
+        database_cpu = round(
+            sum(database_after[pid] - database_before.get(pid, 0) for pid in database_after), 1
+        )
+        workers_cpu = sorted((round(after[pid] - before.get(pid, 0), 1) for pid in after), reverse=True)
     finally:
         stop_server(server)  # after locust has returned: nobody is still talking to it
     checked = check_writes(url, writes)
@@ -388,6 +433,11 @@ def main() -> int:
     print(f"Débit : {float(total['Requests/s']):.1f} req/s ; p50 {total['50%']} ms, p95 {total['95%']} ms, "
           f"p99 {total['99%']} ms ; erreurs : {errors} sur {total['Request Count']} "
           f"(charge moyenne de la machine : {os.getloadavg()[0]:.1f})")  # fmt: skip
+    requests = max(1, int(total["Request Count"]))
+    print(f"CPU de chaque worker pendant le trafic mixte : {workers_cpu} s (sur {options.seconds} s) ; "
+          f"PostgreSQL : {database_cpu} s ; par requête : {1000 * sum(workers_cpu) / requests:.1f} ms Python "
+          f"+ {1000 * database_cpu / requests:.1f} ms PostgreSQL → au plus "
+          f"{2 * requests / max(0.001, sum(workers_cpu) + database_cpu):.0f} req/s de ce mélange sur 2 cœurs")  # fmt: skip
     for who, floor in floors.items():
         if floor is None:
             print("Plancher : wrk absent (apt-get install wrk), non mesuré")
@@ -409,7 +459,7 @@ def main() -> int:
         "workers": options.workers, "threads": options.threads, "rps": float(total["Requests/s"]),
         "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]), "p99_ms": float(total["99%"]),
         "requests": int(total["Request Count"]), "errors": errors, "failures": mixed["failures"],
-        "floor": floors, "cpu_per_request": cpu, "load_average": os.getloadavg(),
+        "floor": floors, "cpu_per_request": cpu, "workers_cpu_s": workers_cpu, "database_cpu_s": database_cpu, "load_average": os.getloadavg(),
         "writes": checked, "rows": mixed["rows"],
     }  # fmt: skip
     (BENCH / "load-latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
