@@ -1,5 +1,6 @@
 """The dashboards as people see them: their territory's figures, secrecy, drill-down links."""
 
+import pytest
 from django.urls import reverse
 
 
@@ -90,3 +91,25 @@ def test_the_figures_are_recomputed_once_their_time_is_up(client, programme, set
     page(client, programme.committee, "reporting:national")
     page(client, programme.committee, "reporting:national")
     assert len(calls) == 2
+
+
+def test_while_someone_recomputes_the_others_see_the_previous_figures_or_wait_without_blocking(
+    client, programme, settings, monkeypatch
+):
+    from django.core.cache import caches
+
+    from logement_accompagne.www.reporting import views
+
+    shared_cache_on(settings)
+    client.force_login(programme.committee)
+    url = reverse("reporting:national")
+    key = views._figures_key(programme.committee, views.t.national())
+    caches["shared"].add(f"{key}:en-calcul", 1)  # another request is computing the first figures
+    html = client.get(url).content.decode()
+    assert "Chiffres en cours de calcul" in html and "28 ménages" not in html
+    caches["shared"].delete(f"{key}:en-calcul")
+    assert "28 ménages" in client.get(url).content.decode()  # computed here, then kept
+    monkeypatch.setattr(views, "DASHBOARD_TTL_SECONDS", 0)  # now out of date…
+    caches["shared"].add(f"{key}:en-calcul", 1)  # …and being recomputed elsewhere
+    monkeypatch.setattr(views, "_compute_figures", lambda *a: pytest.fail("computed twice at once"))
+    assert "28 ménages" in client.get(url).content.decode()  # the previous figures, with their date

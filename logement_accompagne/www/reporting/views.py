@@ -1,7 +1,6 @@
 """Steering dashboards: nation → region → department → dossier, each person within their territory."""
 
 import json
-import time
 from decimal import Decimal
 
 from django import forms
@@ -74,12 +73,15 @@ def _breadcrumb(request, territory: t.Territory) -> dict:
 
 
 # The figures of a dashboard cost seconds of SQL (every indicator over every filed dossier of the
-# territory) and change slowly: they are kept DASHBOARD_TTL_SECONDS in the "shared" cache (Redis
-# when configured, else files under var/ shared by the server's processes), then recomputed. The
-# page says when they were computed. One computation at a time per dashboard: the others wait for
-# it (up to DASHBOARD_WAIT_SECONDS) instead of running the same SQL side by side.
+# territory) and change slowly: they are kept in the "shared" cache (Redis when configured, else
+# files under var/ shared by the server's processes) and recomputed once DASHBOARD_TTL_SECONDS
+# old, by one request at a time: meanwhile the others show the previous figures (kept up to
+# DASHBOARD_KEEP_SECONDS) with their date, or, when there are none yet, a page that reloads
+# itself. Nobody waits on somebody else's computation (a waiting request would hold one of the
+# server's threads for as long as the computation lasts).
 DASHBOARD_TTL_SECONDS = 300
-DASHBOARD_WAIT_SECONDS = 60
+DASHBOARD_KEEP_SECONDS = 24 * 3600
+DASHBOARD_COMPUTE_SECONDS = 600  # longer than any computation: a dead one frees the lock anyway
 
 
 def _figures_key(user, territory: t.Territory) -> str:
@@ -124,25 +126,24 @@ def _compute_figures(request, territory: t.Territory) -> dict:
     return figures
 
 
-def dashboard_figures(request, territory: t.Territory) -> dict:
+def dashboard_figures(request, territory: t.Territory) -> dict | None:
+    """The territory's figures (possibly up to DASHBOARD_TTL_SECONDS old, or older while another
+    request recomputes them), or None while the very first computation runs elsewhere."""
     shared = caches["shared"]
     key = _figures_key(request.user, territory)
     figures = shared.get(key)
-    if figures is not None:
+    fresh = (
+        figures is not None
+        and (timezone.now() - figures["computed_at"]).total_seconds() < DASHBOARD_TTL_SECONDS
+    )
+    if fresh:
         return figures
     lock = f"{key}:en-calcul"
-    if not shared.add(lock, 1, DASHBOARD_WAIT_SECONDS):
-        deadline = time.monotonic() + DASHBOARD_WAIT_SECONDS
-        while time.monotonic() < deadline:  # someone else is computing them: wait for their result
-            time.sleep(0.25)
-            figures = shared.get(key)
-            if figures is not None:
-                return figures
-            if shared.get(lock) is None:
-                break  # their computation failed: compute here
+    if not shared.add(lock, 1, DASHBOARD_COMPUTE_SECONDS):
+        return figures  # being recomputed by another request: the previous figures, or None
     try:
         figures = _compute_figures(request, territory)
-        shared.set(key, figures, DASHBOARD_TTL_SECONDS)
+        shared.set(key, figures, DASHBOARD_KEEP_SECONDS)
     finally:
         shared.delete(lock)
     return figures
@@ -157,8 +158,11 @@ def _dashboard(request, territory: t.Territory):
         "breadcrumb_data": _breadcrumb(request, territory),
         "status_labels": Status.labels,
         "refresh_minutes": DASHBOARD_TTL_SECONDS // 60,
-        **dashboard_figures(request, territory),
     }
+    figures = dashboard_figures(request, territory)
+    if figures is None:
+        return render(request, "www/reporting/dashboard_computing.html", context)
+    context.update(figures)
     return render(request, "www/reporting/dashboard.html", context)
 
 
