@@ -87,6 +87,36 @@ def rows(dossiers, *, fields: Iterable[str] = ()) -> list[Row]:
     return result
 
 
+DECIDED = (Status.SELECTED, Status.NOT_SELECTED)
+
+
+def recently_decided(dossiers, limit: int = 50) -> list[dict]:
+    """The ``limit`` decided dossiers among ``dossiers`` changed last, newest first, each with the
+    amount of its latest decision (``title``, ``reference``, ``status``, ``call_title``, ``amount``).
+
+    One walk of the ``(status, -updated_at)`` index per decided state, ``limit`` rows each, merged
+    here: sorting every decided dossier by ``updated_at`` grew with the volume (issue #9).
+    """
+    amount = (
+        CommitteeDecision.objects.filter(dossier=OuterRef("pk"))
+        .order_by("-version")
+        .values("amount_granted_eur")[:1]
+    )
+    found = []
+    for status in DECIDED:
+        found += (
+            dossiers.filter(status=status)
+            .order_by("-updated_at")
+            .values("pk", "updated_at", "reference", "name", "status", "call__title")
+            .annotate(amount=Subquery(amount))[:limit]
+        )
+    found.sort(key=lambda row: (row["updated_at"], row["pk"]), reverse=True)
+    for row in found:
+        row["title"] = row["name"] or f"Dossier {str(row['reference'])[:8]}"
+        row["call_title"] = row.pop("call__title")
+    return found[:limit]
+
+
 def granted_by_call() -> dict[int, Decimal]:
     """Amount granted per call in one query: the latest decision of each selected dossier
     (the rule of ``services.granted_total``, for every call at once)."""
