@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.core.cache import caches
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from .enums import Status
 from .models import CommitteeDecision, Dossier, DossierCarrier
@@ -117,9 +118,58 @@ def recently_decided(dossiers, limit: int = 50) -> list[dict]:
     return found[:limit]
 
 
+# Figures over every filed dossier (counts per state, amounts granted) are cached under the filed
+# dossiers' version: the latest ``updated_at`` among them (read from ``dossier_filed_updated_idx``).
+# Every change that can alter such a figure touches a filed dossier's ``updated_at`` in the
+# transaction that makes it: a change of state (``services._move``: submissions, decisions, reopened
+# decisions, imports), an edit of a returned dossier (its departments included). Read *before* the
+# figure it keys, so a figure is never older than its key. Two writes committing in the reverse order
+# of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
+# that staleness.
+VERSIONED_TTL = 60
+
+
+def filed_version() -> str:
+    latest = (
+        Dossier.objects.filter(submitted_at__isnull=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return latest.isoformat() if latest else "none"
+
+
+def cached_figure(key: str, compute):
+    cache = caches["fragments"]
+    key = f"{key}:{filed_version()}"
+    figure = cache.get(key)
+    if figure is None:
+        figure = compute()
+        cache.set(key, figure, VERSIONED_TTL)
+    return figure
+
+
+def counts_per_state(dossiers, *, key: str) -> dict[str, int]:
+    """Filed dossiers per state among ``dossiers`` (one aggregate, cached: ``key`` must say who is
+    asking and under which filters): it reads every dossier of the territory, which made a large
+    department's queue grow with the volume (issue #9)."""
+
+    def compute():
+        return {
+            row["status"]: row["n"] for row in dossiers.order_by().values("status").annotate(n=Count("pk"))
+        }
+
+    return cached_figure(f"counts-per-state:{key}", compute)
+
+
 def granted_by_call() -> dict[int, Decimal]:
-    """Amount granted per call in one query: the latest decision of each selected dossier
-    (the rule of ``services.granted_total``, for every call at once)."""
+    """Amount granted per call: the latest decision of each selected dossier (the rule of
+    ``services.granted_total``, for every call at once), an aggregate over every decision, cached
+    (``cached_figure``) so the committee's page does not grow with the decisions taken (issue #9)."""
+    return cached_figure("granted-by-call", _granted_by_call)
+
+
+def _granted_by_call() -> dict[int, Decimal]:
     latest = (
         CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
     )

@@ -54,3 +54,78 @@ def test_committee_envelopes_show_what_was_granted_per_call(login, cast):
         assert row["remaining"] == row["envelope"] - row["granted"]
     assert sum(row["granted"] for row in envelopes.values()) >= Decimal("50000")
     assert envelopes[other_call.pk]["granted"] == 0
+
+
+@pytest.fixture
+def real_fragment_cache(settings):
+    """The test settings cache nothing (DummyCache): here the fragments cache keeps what it is given."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "list-costs"},
+    }
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
+def queue_counts(client, **params):
+    response = client.get(reverse("review:queue"), params)
+    return {row["status"]: row["count"] for row in response.context["counts"]}
+
+
+def test_cached_counts_per_state_follow_every_change_of_state(
+    login, cast, real_fragment_cache, django_assert_max_num_queries
+):
+    client = login(cast.dept)
+    advance(cast, Status.SUBMITTED)
+    assert queue_counts(client)[Status.SUBMITTED] == 1
+    with django_assert_max_num_queries(30) as cached:
+        assert queue_counts(client)[Status.SUBMITTED] == 1
+    assert not any("GROUP BY" in q["sql"] for q in cached.captured_queries)  # served from the cache
+    services.start_departmental_review(user=cast.dept, dossier=cast.dossier)
+    counts = queue_counts(client)
+    assert counts[Status.SUBMITTED] == 0 and counts[Status.DEPARTMENTAL_REVIEW] == 1
+    other = factories.DossierFactory(carrier=cast.landlord, department_codes=["45"])
+    advance(cast, Status.SUBMITTED, dossier=other)
+    assert queue_counts(client)[Status.SUBMITTED] == 1
+    # Each person's reach has its own figures: another department sees none of these.
+    assert queue_counts(login(cast.dept_other))[Status.SUBMITTED] == 0
+    assert queue_counts(login(cast.committee))[Status.SUBMITTED] == 1
+
+
+def test_cached_granted_amounts_follow_decisions_and_reopened_decisions(login, cast, real_fragment_cache):
+    client = login(cast.committee)
+
+    def granted():
+        envelopes = client.get(reverse("committee:index")).context["envelopes"]
+        return {row["call"].pk: row["granted"] for row in envelopes}[cast.dossier.call_id]
+
+    advance(cast, Status.COMMITTEE)
+    assert granted() == 0
+    services.decide(
+        user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("30000")
+    )
+    assert granted() == Decimal("30000") == services.granted_total(cast.dossier.call)
+    services.reopen_decision(user=cast.committee, dossier=cast.dossier, reason="Montant à corriger")
+    assert granted() == 0
+    services.decide(
+        user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("20000")
+    )
+    assert granted() == Decimal("20000")
+
+
+def test_recent_decisions_are_the_latest_decided_of_both_verdicts(login, cast):
+    decided = []
+    for verdict in (Status.SELECTED, Status.NOT_SELECTED, Status.SELECTED):
+        dossier = factories.DossierFactory(
+            carrier=cast.landlord, department_codes=["45"], call=cast.dossier.call
+        )
+        decided.append(advance(cast, verdict, dossier=dossier))
+    html = login(cast.committee).get(reverse("committee:index")).content.decode()
+    table = html[html.index('id="decides"') :]
+    # Newest first, both verdicts, with the latest decision's amount (none for a refusal).
+    positions = [table.index(str(dossier)) for dossier in reversed(decided)]
+    assert positions == sorted(positions)
+    assert "Non retenu" in table and "—" in table
