@@ -63,7 +63,7 @@ def dossier_for(user, **lookup) -> Dossier:
     return dossiers_visible_to(user).select_related("call").get(**lookup)
 
 
-def review_facts(dossier: Dossier, *, with_opinions: bool = True) -> dict:
+def review_facts(dossier: Dossier, *, with_opinions: bool = True, with_forwarding: bool = True) -> dict:
     """What the State services read before an opinion or a decision, built once for the dossier page,
     the opinion pages and the committee's decision page: the financial summary, the consistency
     checks and, for the State services, both levels' opinions and whether each level may forward."""
@@ -74,6 +74,9 @@ def review_facts(dossier: Dossier, *, with_opinions: bool = True) -> dict:
         facts.update(
             departmental_opinions=list(dossier.departmental_opinions.select_related("author")),
             regional_opinions=list(dossier.regional_opinions.select_related("author")),
+        )
+    if with_opinions and with_forwarding:
+        facts.update(
             may_forward_to_region=checks.opinion_given(dossier, "departmental"),
             may_forward_to_committee=checks.opinion_given(dossier, "regional"),
         )

@@ -1,7 +1,6 @@
 """The national committee: dossiers awaiting decision with both opinions side by side, each
 call's envelope, what is granted and what is left, and the decision form."""
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_f
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
-from logement_accompagne.www.review.cards import opinion_cards
+from logement_accompagne.www.review.cards import opinion_cards, opinion_rows
 from logement_accompagne.www.templatetags.www_tags import euros, status_badge
 
 from .forms import CallFilterForm, DecisionForm, ReopenForm
@@ -103,10 +102,7 @@ def awaiting_articles(dossiers, *, can_decide: bool) -> list:
     includes per dossier made this page many times its floor)."""
     rows = listing.rows(dossiers)
     pks = [row.pk for row in rows]
-    opinions = {DepartmentalOpinion: defaultdict(list), RegionalOpinion: defaultdict(list)}
-    for model, by_dossier in opinions.items():
-        for opinion in model.objects.filter(dossier_id__in=pks).select_related("author"):
-            by_dossier[opinion.dossier_id].append(opinion)  # latest version first (Meta.ordering)
+    opinions = {model: opinion_rows(model, pks) for model in (DepartmentalOpinion, RegionalOpinion)}
     placeholder = "00000000-0000-0000-0000-000000000000"
     detail = reverse("dossiers:detail", args=[placeholder])
     decide_url = reverse("committee:decide", args=[placeholder])
@@ -119,7 +115,7 @@ def awaiting_articles(dossiers, *, can_decide: bool) -> list:
         articles.append(format_html(
             ARTICLE, row.pk, row.pk, detail.replace(placeholder, reference), title, row.carriers_display,
             row.departments_display, row.call_title, row.households or "?", euros(row.requested_amount_eur),
-            opinion_cards(opinions[DepartmentalOpinion][row.pk], opinions[RegionalOpinion][row.pk]),
+            opinion_cards(opinions[DepartmentalOpinion].get(row.pk), opinions[RegionalOpinion].get(row.pk)),
             decide_button,
         ))  # fmt: skip
     return articles

@@ -5,11 +5,14 @@ Templates call it through ``{% opinion_cards departmental_opinions regional_opin
 
 import datetime
 import functools
+import html
+from types import SimpleNamespace
 
 from django.utils import dateformat
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+
+from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
 
 CARDS = (
     '<div class="fr-grid-row fr-grid-row--gutters">'
@@ -47,46 +50,90 @@ def month_name(month: int) -> str:
     return dateformat.format(datetime.date(2000, month, 1), "F")
 
 
+def _e(value) -> str:
+    """Escaped text (the template's autoescape): the standard library's, without a lazy proxy per call."""
+    return html.escape(str(value))
+
+
+@functools.cache
+def _label(field, value) -> str:
+    """A choice's label, once per value (``get_FOO_display`` builds a lazy string each call)."""
+    return str(dict(field.flatchoices).get(value, value)) if value else ""
+
+
+FIELDS = {
+    True: DepartmentalOpinion._meta.get_field("reproducibility"),
+    False: RegionalOpinion._meta.get_field("verdict"),
+}
+
+
+class OpinionRow(SimpleNamespace):
+    """An opinion as ``card`` reads it, from a values row (lists: no model instance per opinion)."""
+
+
+OPINION_VALUES = ("dossier_id", "version", "created_at", "imported", "author_id",
+                  "author__first_name", "author__last_name", "author__email")  # fmt: skip
+
+
+def opinion_rows(model, dossier_ids) -> dict[int, list[OpinionRow]]:
+    """Every version of ``model``'s opinions on these dossiers, latest first, in one query."""
+    texts = (
+        ("relevance", "reproducibility", "conditions")
+        if model is DepartmentalOpinion
+        else ("verdict", "comment")
+    )
+    by_dossier: dict[int, list[OpinionRow]] = {}
+    for row in (
+        model.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("dossier_id", "-version")
+        .values(*OPINION_VALUES, *texts)
+    ):
+        first, last, email = (
+            row.pop("author__first_name"),
+            row.pop("author__last_name"),
+            row.pop("author__email"),
+        )
+        # str(User): the full name, else the e-mail address.
+        row["author"] = (f"{first} {last}".strip() or email) if row["author_id"] else None
+        by_dossier.setdefault(row["dossier_id"], []).append(OpinionRow(**row))
+    return by_dossier
+
+
 def card(title: str, opinions, departmental: bool, none: str) -> SafeString:
-    """One level's opinions, latest first (any sequence of opinion instances)."""
+    """One level's opinions, latest first (opinion instances or ``OpinionRow``)."""
     opinions = list(opinions)
     if not opinions:
-        return format_html(CARD, title, format_html("<p>{}</p>", none))
+        return mark_safe(CARD.format(_e(title), f"<p>{_e(none)}</p>"))  # noqa: S308 (escaped)
     latest = opinions[0]
+    field = FIELDS[departmental]
     if departmental:
-        body = format_html(DEPARTMENTAL, latest.relevance,
-                           latest.get_reproducibility_display() or "Non renseigné", latest.conditions or "Aucune")  # fmt: skip
+        body = DEPARTMENTAL.format(_e(latest.relevance), _e(_label(field, latest.reproducibility) or "Non renseigné"),
+                                   _e(latest.conditions or "Aucune"))  # fmt: skip
     else:
-        body = format_html(
-            REGIONAL, latest.get_verdict_display() or "Non renseigné", latest.comment or "Aucun"
+        body = REGIONAL.format(
+            _e(_label(field, latest.verdict) or "Non renseigné"), _e(latest.comment or "Aucun")
         )
-    author = format_html(", par {}", latest.author) if latest.author_id else ""
+    author = f", par {_e(latest.author)}" if latest.author_id else ""
     imported = " (repris d'un document importé)" if latest.imported else ""
-    parts = [
-        body,
-        format_html(SIGNED, latest.version, _date(latest.created_at, True), author, imported),
-    ]
+    parts = [body, SIGNED.format(latest.version, _date(latest.created_at, True), author, imported)]
     if len(opinions) > 1:
-        older = format_html_join(
-            "",
-            OLDER,
-            (
-                (
-                    o.version,
-                    _date(o.created_at, False),
-                    o.get_reproducibility_display() if departmental else o.get_verdict_display(),
-                    o.relevance if departmental else o.comment,
-                )  # fmt: skip
-                for o in opinions[1:]
-            ),
+        older = "".join(
+            OLDER.format(
+                o.version,
+                _date(o.created_at, False),
+                _e(_label(field, o.reproducibility if departmental else o.verdict)),
+                _e(o.relevance if departmental else o.comment),
+            )  # fmt: skip
+            for o in opinions[1:]
         )
-        parts.append(format_html(FOLDED, older))
-    return format_html(CARD, title, mark_safe("".join(parts)))  # noqa: S308 (each part escaped above)
+        parts.append(FOLDED.format(older))
+    return mark_safe(CARD.format(_e(title), "".join(parts)))  # noqa: S308 (each value escaped above)
 
 
 def opinion_cards(departmental_opinions, regional_opinions) -> SafeString:
-    return format_html(
-        CARDS,
-        card("Avis départemental", departmental_opinions or (), True, "Pas encore d'avis départemental."),
-        card("Avis régional", regional_opinions or (), False, "Pas encore d'avis régional."),
+    return mark_safe(  # noqa: S308 (both cards escaped)
+        CARDS.format(
+            card("Avis départemental", departmental_opinions or (), True, "Pas encore d'avis départemental."),
+            card("Avis régional", regional_opinions or (), False, "Pas encore d'avis régional."),
+        )
     )
