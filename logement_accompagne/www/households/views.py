@@ -143,7 +143,12 @@ def project_list(request, reference):
         record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
     query.pop("page", None)
+    # The filter form is the same for every project: a fragment per phase and situation chosen, never
+    # when a name is searched (no personal data in the cache).
+    typed = (request.GET.get("q") or "").strip()
+    filters_cache_key = None if typed else f"{request.GET.get('phase', '')}|{request.GET.get('state', '')}"
     return render(request, "www/households/list.html", {
+        "filters_cache_key": filters_cache_key,
         "dossier": dossier, "personal": personal, "form": form, "page": page, "rows": rows,
         "query": query.urlencode(), "today": timezone.localdate(), "is_manager": selectors.is_manager(request.user, dossier),
         "title": f"Ménages — {dossier}", "breadcrumb_data": _crumbs(current=str(dossier)),
