@@ -1,8 +1,10 @@
 """Read-only presentation of a dossier: every section with its labels, in the form's order."""
 
+import html
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from logement_accompagne.dossiers.checks import ATTACHMENTS, french_eur
 from logement_accompagne.dossiers.enums import Mobilisation
@@ -58,15 +60,25 @@ def section_rows(dossier: Dossier, section: Section) -> list[Row]:
     return rows
 
 
+def rows_html(rows: list[Row]) -> SafeString:
+    """A section's ``<dt>``/``<dd>`` pairs written in one pass (the dossier page has about 60)."""
+    return mark_safe(  # noqa: S308 (labels and values escaped here)
+        "".join(
+            f'<dt>{html.escape(str(row.label))}</dt><dd class="{"www-prewrap" if row.multiline else "www-break"}">'
+            f"{html.escape(str(row.value))}</dd>"
+            for row in rows
+        )
+    )
+
+
 def dossier_sections(dossier: Dossier) -> list[dict]:
-    return [
-        {
-            "section": section,
-            "rows": section_rows(dossier, section),
-            "edit_url": reverse("dossiers:edit_section", args=[dossier.reference, section.slug]),
-        }
-        for section in SECTIONS
-    ]
+    edit = reverse("dossiers:edit_section", args=[dossier.reference, "--section--"])
+    sections = []
+    for section in SECTIONS:
+        rows = section_rows(dossier, section)
+        sections.append({"section": section, "rows": rows, "rows_html": rows_html(rows),
+                         "edit_url": edit.replace("--section--", section.slug)})  # fmt: skip
+    return sections
 
 
 def _missing_url(dossier: Dossier, item) -> str:
