@@ -129,3 +129,50 @@ def test_recent_decisions_are_the_latest_decided_of_both_verdicts(login, cast):
     positions = [table.index(str(dossier)) for dossier in reversed(decided)]
     assert positions == sorted(positions)
     assert "Non retenu" in table and "—" in table
+
+
+def test_committee_page_queries_do_not_grow_with_the_decisions_taken(
+    login, cast, django_assert_max_num_queries
+):
+    client = login(cast.committee)
+
+    def decided(verdict):
+        dossier = factories.DossierFactory(
+            carrier=cast.landlord, department_codes=["45"], call=cast.dossier.call
+        )
+        advance(cast, verdict, dossier=dossier)
+
+    decided(Status.SELECTED)
+    client.get(reverse("committee:index"))
+    with django_assert_max_num_queries(30) as one:
+        client.get(reverse("committee:index"))
+    for verdict in (Status.SELECTED, Status.NOT_SELECTED, Status.SELECTED, Status.NOT_SELECTED):
+        decided(verdict)
+    with django_assert_max_num_queries(len(one.captured_queries)) as five:
+        response = client.get(reverse("committee:index"))
+    assert len(five.captured_queries) == len(one.captured_queries)
+    assert len(response.context["decided"]) == 5
+
+
+def test_opinion_cards_from_values_rows_are_those_of_the_dossier_page(cast):
+    from logement_accompagne.dossiers.enums import Reproducibility
+    from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
+    from logement_accompagne.www.review.cards import opinion_cards, opinion_rows
+
+    dossier = advance(cast, Status.COMMITTEE)
+    DepartmentalOpinion.objects.create(
+        dossier=dossier, version=2, relevance="<b>Très</b> pertinent", reproducibility=Reproducibility.LOW,
+        author=cast.dept,
+    )  # fmt: skip
+    for model in (DepartmentalOpinion, RegionalOpinion):
+        instances = list(model.objects.filter(dossier=dossier).select_related("author"))
+        rows = opinion_rows(model, [dossier.pk])[dossier.pk]
+        if model is DepartmentalOpinion:
+            assert opinion_cards(instances, None) == opinion_cards(rows, None)
+        else:
+            assert opinion_cards(None, instances) == opinion_cards(None, rows)
+    html = opinion_cards(opinion_rows(DepartmentalOpinion, [dossier.pk])[dossier.pk], None)
+    assert "&lt;b&gt;Très&lt;/b&gt; pertinent" in html and "<b>" not in html
+    assert "Version 2," in html and f"par {cast.dept}" in html and "Versions précédentes" in html
+    assert "v1 (" in html and "Faible" in html
+    assert "Pas encore d'avis régional." in html
