@@ -176,3 +176,20 @@ def test_opinion_cards_from_values_rows_are_those_of_the_dossier_page(cast):
     assert "Version 2," in html and f"par {cast.dept}" in html and "Versions précédentes" in html
     assert "v1 (" in html and "Faible" in html
     assert "Pas encore d'avis régional." in html
+
+
+def test_carrier_list_queries_do_not_grow_with_the_dossiers(login, cast, django_assert_max_num_queries):
+    client = login(cast.carrier)
+    client.get(reverse("dossiers:list"))
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse("dossiers:list"))
+    for n in range(30):
+        factories.DossierFactory(carrier=cast.landlord, name=f"Projet <{n}>")
+    with django_assert_max_num_queries(len(one.captured_queries)) as more:
+        html = client.get(reverse("dossiers:list")).content.decode()
+    assert len(more.captured_queries) == len(one.captured_queries)
+    assert (
+        "Projet &lt;29&gt;" in html
+        and "Projet <29>" not in html
+        and f"Réf. {str(cast.dossier.reference)[:8].upper()}" in html
+    )

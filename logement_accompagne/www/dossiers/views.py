@@ -21,7 +21,7 @@ from logement_accompagne.dossiers.changes import since_previous_submission
 from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
-from logement_accompagne.dossiers.models import Attachment
+from logement_accompagne.dossiers.models import Attachment, DossierCarrier
 from logement_accompagne.dossiers.permissions import (
     Action,
     InvalidTransition,
@@ -95,14 +95,13 @@ def _carrier_scope_or_403(request):
 @login_required
 def dossier_list(request):
     scope = _carrier_scope_or_403(request)
+    # Carried by one of the person's organisations: "id IN (links)", no join to deduplicate.
+    carried = DossierCarrier.objects.filter(organisation_id__in=scope.carrier_organisation_ids)
     dossiers = (
-        dossiers_visible_to(request.user)
-        .filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids)
-        .distinct()
-        .select_related("call")
-        .order_by("-updated_at")
+        dossiers_visible_to(request.user).filter(pk__in=carried.values("dossier_id")).order_by("-updated_at")
     )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = display.dossier_table_rows(page.object_list)
     return render(
         request,
         "www/dossiers/list.html",
