@@ -194,6 +194,10 @@ if PROCONNECT_ENABLED:
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
     OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email given_name usual_name")
+    # Single sign-out: signing out here also ends the ProConnect session (its end_session_endpoint,
+    # with the id_token kept in the session as the hint ProConnect requires).
+    OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+    OIDC_STORE_ID_TOKEN = True
     AUTHENTICATION_BACKENDS.append("logement_accompagne.www.proconnect.ProConnectBackend")
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect_callback"

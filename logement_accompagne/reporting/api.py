@@ -4,7 +4,8 @@ Served at /api/v1/ with its OpenAPI description (/api/v1/openapi.json, /api/v1/d
 carries a bearer token issued to an organisation (page « Jetons d'API » of « Mon organisation »); the
 token acts as its organisation through the same scoped reads as the pages (`dossiers_visible_to`,
 the dashboards' territory and indicators), never more. Lists are paginated (at most 100 items a
-page); each token may make 60 requests a minute. Writes stay in the web application.
+page); each token may make 60 requests a minute. Each read of one dossier (its page, opinions or
+decisions) is journaled like the dossier page's, naming the token. Writes stay in the web application.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
+from logement_accompagne.audit.services import record_read
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.dossiers.permissions import relation_to
@@ -56,7 +58,8 @@ api = NinjaAPI(
         "Authentification par jeton (en-tête `Authorization: Bearer <jeton>`) délivré à un organisme "
         "par son administrateur ; le jeton voit ce que voient les pages pour cet organisme. "
         f"Listes paginées (`limit` ≤ {MAX_LIMIT}, `offset`) ; {tokens.RATE_LIMIT} requêtes par minute "
-        "et par jeton."
+        "et par jeton. Chaque lecture d'un dossier, de ses avis ou de ses décisions est inscrite au journal "
+        "de sécurité, au nom du jeton et de la personne qui l'a délivré."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
@@ -158,11 +161,20 @@ class ErrorOut(Schema):
 # --- dossiers -------------------------------------------------------------------------------------
 
 
-def _visible(request, reference: uuid.UUID) -> Dossier:
+def _visible(request, reference: uuid.UUID, what: str) -> Dossier:
+    """The dossier, if the token's organisation may see it; its read is journaled as the dossier page's is."""
     try:
-        return dossier_for(request.auth, reference=reference)
+        dossier = dossier_for(request.auth, reference=reference)
     except Dossier.DoesNotExist as missing:
         raise Http404 from missing
+    # A token is no person: the journal names the token and its organisation, and who issued it.
+    token = request.api_token
+    record_read(
+        token.created_by,
+        dossier,
+        detail=f"API {what} · jeton « {token.label} » ({token.prefix}…) de {token.organisation}",
+    )
+    return dossier
 
 
 @api.exception_handler(Http404)
@@ -195,7 +207,7 @@ def list_dossiers(request, status: str = "", call: str = ""):
     tags=["dossiers"],
 )
 def get_dossier(request, reference: uuid.UUID):
-    return _visible(request, reference)
+    return _visible(request, reference, "dossier")
 
 
 def _review_readable(request, dossier: Dossier) -> bool:
@@ -215,7 +227,7 @@ def _review_readable(request, dossier: Dossier) -> bool:
     tags=["dossiers"],
 )
 def get_opinions(request, reference: uuid.UUID):
-    dossier = _visible(request, reference)
+    dossier = _visible(request, reference, "avis")
     if not _review_readable(request, dossier):
         return {"departmental": [], "regional": []}
     return {
@@ -232,7 +244,7 @@ def get_opinions(request, reference: uuid.UUID):
     tags=["dossiers"],
 )
 def get_decisions(request, reference: uuid.UUID):
-    dossier = _visible(request, reference)
+    dossier = _visible(request, reference, "décisions")
     if not _review_readable(request, dossier):
         return []
     return list(dossier.committee_decisions.all())

@@ -76,7 +76,7 @@ def authenticate(raw: str) -> ApiToken | None:
     if not raw:
         return None
     token = (
-        ApiToken.objects.select_related("organisation")
+        ApiToken.objects.select_related("organisation", "created_by")
         .filter(digest=digest_of(raw), revoked_at__isnull=True)
         .first()
     )

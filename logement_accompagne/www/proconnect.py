@@ -8,10 +8,14 @@ ProConnect button. When configured, the provider's e-mail is matched to an exist
 counts as strongly authenticated: no TOTP code is asked (see ``second_factor``).
 """
 
+import secrets
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -78,3 +82,26 @@ class ProConnectCallback(OIDCAuthenticationCallbackView):
         response = super().login_success()
         self.request.session[STRONG] = True  # ProConnect is the strong authentication: no TOTP asked
         return response
+
+
+ID_TOKEN = "oidc_id_token"  # where mozilla-django-oidc keeps the id_token (OIDC_STORE_ID_TOKEN)
+
+
+def end_session_url(request) -> str:
+    """Where to send the browser after our own sign-out so that ProConnect's session ends too.
+
+    Empty when the person did not sign in with ProConnect (no id_token in the session) or when no
+    end_session_endpoint is configured. Read before the session is flushed.
+    """
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    id_token = request.session.get(ID_TOKEN)
+    if not (enabled() and endpoint and id_token):
+        return ""
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "state": secrets.token_urlsafe(16),
+            "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+        }
+    )
+    return f"{endpoint}?{query}"

@@ -116,6 +116,26 @@ def test_opinions_and_decisions_follow_the_dossier_page(client, programme):
     assert "above_request_reason" not in decisions[0]
 
 
+def test_every_dossier_read_through_the_api_is_journaled_with_its_token(client, programme):
+    from logement_accompagne.audit.models import ReadEntry
+
+    service = factories.departmental_service("45")
+    raw = token_for(service)
+    token = ApiToken.objects.get(organisation=service)
+    reference = programme.d1.reference
+    for path in ("", "/avis", "/decisions"):
+        assert get(client, f"/dossiers/{reference}{path}", raw).status_code == 200
+    entries = ReadEntry.objects.filter(target_type="dossiers.dossier", target_id=str(programme.d1.pk))
+    assert [entry.detail.split(" · ")[0] for entry in entries.order_by("pk")] == [
+        "API dossier", "API avis", "API décisions"
+    ]  # fmt: skip
+    assert {entry.actor_id for entry in entries} == {token.created_by_id}
+    assert all(f"« Outil » ({token.prefix}…) de {service}" in entry.detail for entry in entries)
+    # A dossier out of the token's territory is a 404 and nothing is journaled as read.
+    assert get(client, f"/dossiers/{programme.d3.reference}", raw).status_code == 404
+    assert not ReadEntry.objects.filter(target_id=str(programme.d3.pk)).exists()
+
+
 def test_figures_are_the_dashboard_of_the_token_territory(client, programme):
     raw = token_for(factories.departmental_service("45"))
     figures = get(client, "/chiffres", raw).json()

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
+from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.households.models import Household, SupportEpisode
 from logement_accompagne.reporting import catalogue
 from logement_accompagne.reporting.models import PublicationConsent
@@ -124,6 +125,23 @@ def test_postgresql_search_uses_the_french_configuration(programme):
     assert names(text="expulsion") == ["Bail glissant Orléans"]
     assert names(text="locative") == ["Bail glissant Orléans"]
     assert names(text="sortants") == ["Petit projet Tours"]
+
+
+def test_postgresql_search_is_served_by_its_gin_index(programme):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "index GIN de la recherche du catalogue : PostgreSQL seulement (DATABASE_URL=postgres://...)"
+        )
+    _summaries(programme)
+    query = catalogue.search(Dossier.objects.all(), "ménages expulsions").values("pk")
+    with connection.cursor() as cursor:
+        # A handful of rows would be read sequentially anyway: forbid that to see whether the index fits.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert catalogue.INDEX_NAME in plan, plan
+    assert list(query) == [{"pk": programme.d1.pk}]
 
 
 def test_no_personal_data_in_the_pages_and_results_only_from_five_households(client, programme):

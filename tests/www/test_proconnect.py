@@ -34,6 +34,8 @@ class Provider:
         self.email = ""
         self.codes: dict[str, dict] = {}  # code -> the authorize request's parameters
         self.tokens: dict[str, str] = {}  # access token -> e-mail
+        self.id_tokens: list[str] = []  # every id_token issued, in order
+        self.logouts: list[dict] = []  # the end_session requests received
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,6 +60,9 @@ class Provider:
                     provider.codes[code] = {**query, "email": provider.email}
                     target = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
                     return self.answer(302, "", headers=[("Location", target)])
+                if url.path == "/logout":
+                    provider.logouts.append(query)
+                    return self.answer(302, "", headers=[("Location", query["post_logout_redirect_uri"])])
                 if url.path == "/jwks":
                     jwk = json.loads(RSAAlgorithm.to_jwk(provider.key.public_key()))
                     return self.answer(
@@ -97,6 +102,7 @@ class Provider:
                         "exp": now + 60,
                     }  # fmt: skip
                 )
+                provider.id_tokens.append(id_token)
                 body = {
                     "access_token": access,
                     "id_token": id_token,
@@ -133,6 +139,8 @@ def configured(settings, provider):
     settings.OIDC_OP_USER_ENDPOINT = f"{provider.url}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
     settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{provider.url}/logout"
+    settings.OIDC_STORE_ID_TOKEN = True
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, BACKEND]
     settings.SECOND_FACTOR_REQUIRED = True  # as in production: ProConnect must spare the TOTP code
     return provider
@@ -161,6 +169,29 @@ def test_a_state_agent_signs_in_with_proconnect_without_a_totp_code(client, cast
     assert int(client.session["_auth_user_id"]) == cast.dept.pk
     assert client.session[PROCONNECT] is True
     assert client.get(queue).status_code == 200  # no « Double authentification » asked
+
+
+def test_signing_out_ends_the_proconnect_session_too(client, cast, configured):
+    sign_in(client, configured, cast.dept.email)
+    response = client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{configured.url}/logout?")
+    # The browser follows: ProConnect receives the id_token it issued, and sends it back to our sign-in page.
+    back = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    (logout,) = configured.logouts
+    assert logout["id_token_hint"] == configured.id_tokens[-1]
+    assert logout["state"]
+    assert back.headers["Location"] == "http://testserver" + reverse("login")
+
+
+def test_a_password_session_signs_out_here_only(client, cast, configured):
+    cast.admin.set_password("Mot-de-passe-solide-42")
+    cast.admin.save()
+    client.force_login(cast.admin)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert configured.logouts == []
 
 
 def test_the_administrator_signs_in_with_proconnect(client, cast, configured):

@@ -34,7 +34,12 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Signs out here and, for a ProConnect session, at ProConnect as well (single sign-out)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_logout = proconnect.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_logout) if provider_logout else response
 
 
 def locked_out(request, original_response=None, credentials=None):
