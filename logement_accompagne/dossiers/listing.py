@@ -139,9 +139,11 @@ def filed_version() -> str:
     return latest.isoformat() if latest else "none"
 
 
-def cached_figure(key: str, compute):
+def cached_figure(key: str, compute, *, version: str | None = None):
+    """``compute()`` cached under ``key`` and the filed dossiers' version (``version``, when the
+    caller already read it for another figure of the same page)."""
     cache = caches["fragments"]
-    key = f"{key}:{filed_version()}"
+    key = f"{key}:{version or filed_version()}"
     figure = cache.get(key)
     if figure is None:
         figure = compute()
@@ -162,11 +164,11 @@ def counts_per_state(dossiers, *, key: str) -> dict[str, int]:
     return cached_figure(f"counts-per-state:{key}", compute)
 
 
-def granted_by_call() -> dict[int, Decimal]:
+def granted_by_call(*, version: str | None = None) -> dict[int, Decimal]:
     """Amount granted per call: the latest decision of each selected dossier (the rule of
     ``services.granted_total``, for every call at once), an aggregate over every decision, cached
     (``cached_figure``) so the committee's page does not grow with the decisions taken (issue #9)."""
-    return cached_figure("granted-by-call", _granted_by_call)
+    return cached_figure("granted-by-call", _granted_by_call, version=version)
 
 
 def _granted_by_call() -> dict[int, Decimal]:

@@ -52,14 +52,16 @@ def index(request):
     if call:
         visible = visible.filter(call=call)
     # Per call, cached like the queue's counts per state (dossiers.listing.cached_figure).
+    version = listing.filed_version()
     waiting = listing.cached_figure(
         f"committee-waiting:{scope.committee}:{scope.administrator}:{call.pk if call else ''}",
         lambda: dict(
             visible.filter(status=Status.COMMITTEE).order_by().values_list("call").annotate(n=Count("pk"))
         ),
+        version=version,
     )
-    # One aggregate for every call's granted amount (not one query per call).
-    granted = listing.granted_by_call()
+    # One aggregate for every call's granted amount (not one query per call), cached the same way.
+    granted = listing.granted_by_call(version=version)
     envelopes = [
         {"call": item, "envelope": item.envelope_eur, "granted": granted.get(item.pk, Decimal("0")),
          "remaining": item.envelope_eur - granted.get(item.pk, Decimal("0")), "waiting": waiting.get(item.pk, 0)}
