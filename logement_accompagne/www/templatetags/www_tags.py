@@ -99,6 +99,14 @@ def unseen_notifications(context) -> int:
 
 
 @register.simple_tag
+def opinion_cards(departmental_opinions, regional_opinions):
+    """Both levels' opinions side by side (www/review/cards.py: one pass, no include per card)."""
+    from logement_accompagne.www.review.cards import opinion_cards as cards
+
+    return cards(departmental_opinions, regional_opinions)
+
+
+@register.simple_tag
 def status_badge(status: str, small: bool = False):
     """A DSFR badge for a dossier state (the text says the state: colour is never the only cue)."""
     label = Status(status).label
