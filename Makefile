@@ -55,7 +55,8 @@ bench: install
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_import.py
 
-# gunicorn + PostgreSQL + the reference dataset under locust (LOAD_USERS=50, LOAD_SECONDS=60 by default).
+# gunicorn + PostgreSQL + the reference dataset under locust (LOAD_USERS=50, LOAD_SECONDS=60 by default),
+# after the floor: the page with no data under wrk (anonymous and signed in) and its CPU time per request.
 load: install
 	$(BIN)/python scripts/load.py
 

@@ -7,7 +7,12 @@ database named after it with a ``_s<scale>`` suffix (rebuilt when the migrations
 change). Each scale is measured in its own process (``manage.py run_bench``), then one table is
 printed and every result written to var/bench/latest.json.
 
-Usage: ``python scripts/bench.py [--scales 1 10] [--repeat 15] [--only TEXT] [--rebuild]``
+Usage: ``python scripts/bench.py [--scales 1 10] [--repeat 15] [--only TEXT] [--rebuild] [--parts people dossiers]``
+
+``--parts`` (or ``BENCH_PARTS="people dossiers"``) builds and measures a partial dataset, cached apart
+(its name says which parts): at scale 10 the households part (10 M contacts) takes hours here, while
+the queues and dossier pages only need people and dossiers. The printed table marks such a scale
+(« 10 p ») and says which parts were left out; the household operations are then not measured.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "var" / "bench"
 PYTHON = sys.executable
 SEED = 42
+ALL_PARTS = ("people", "dossiers", "households")
 
 
 def fingerprint() -> str:
@@ -46,12 +52,18 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def database_url(scale: str) -> str:
+def partial(parts: list[str] | None) -> bool:
+    return bool(parts) and set(parts) != set(ALL_PARTS)
+
+
+def database_url(scale: str, parts: list[str] | None = None) -> str:
+    """The cached dataset of this scale; a partial one has its own name (``-people-dossiers``)."""
+    suffix = "".join(f"-{name}" for name in ALL_PARTS if name in parts) if partial(parts) else ""
     base = os.environ.get("DATABASE_URL")
     if not base:
-        return f"sqlite:///{BENCH / f'reference-s{scale}-seed{SEED}.sqlite3'}"
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"{parts.path}_s{scale}".replace(".", "_")))
+        return f"sqlite:///{BENCH / f'reference-s{scale}-seed{SEED}{suffix}.sqlite3'}"
+    url = urlsplit(base)
+    return urlunsplit(url._replace(path=f"{url.path}_s{scale}{suffix}".replace(".", "_").replace("-", "_")))
 
 
 def run(args: list[str], url: str, **kwargs) -> subprocess.CompletedProcess:
@@ -82,10 +94,12 @@ def vacuum_analyze(url: str) -> None:
         connection.execute("VACUUM (ANALYZE)")
 
 
-def ensure_dataset(scale: str, rebuild: bool) -> str:
-    url = database_url(scale)
+def ensure_dataset(scale: str, rebuild: bool, parts: list[str] | None = None) -> str:
+    url = database_url(scale, parts)
     marker = BENCH / f"dataset-{urlsplit(url).path.strip('/').replace('/', '_')}.json"
     wanted = {"scale": scale, "seed": SEED, "fingerprint": fingerprint()}
+    if partial(parts):
+        wanted["parts"] = [name for name in ALL_PARTS if name in parts]
     if not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
         run(["migrate", "--noinput", "-v0"], url)
         vacuum_analyze(url)
@@ -98,7 +112,8 @@ def ensure_dataset(scale: str, rebuild: bool) -> str:
     else:
         recreate_postgres(url)
     run(["migrate", "--noinput", "-v0"], url)
-    run(["generate_reference_data", "--scale", scale, "--seed", str(SEED)], url)
+    only = ["--parts", *wanted["parts"]] if "parts" in wanted else []
+    run(["generate_reference_data", "--scale", scale, "--seed", str(SEED), *only], url)
     vacuum_analyze(url)
     marker.write_text(json.dumps(wanted))
     print(f"   construit en {time.perf_counter() - started:.0f} s", flush=True)
@@ -113,15 +128,22 @@ def table(results: list[dict]) -> str:
     head = (f"{'opération':<34} {'éch.':>4} {'médiane':>9} {'plancher':>9} {'ratio':>7} {'req.':>5} {'mém. Mo':>8}"
             f" {'lignes/s':>9}")  # fmt: skip
     lines = [head, "-" * len(head)]
+    left_out = sorted({(r["scale"], name) for r in results for name in ALL_PARTS
+                       if r.get("parts") and name not in r["parts"]})  # fmt: skip
     for r in results:
+        scale = f"{r['scale']} p" if r.get("parts") else r["scale"]
         mark = FLOOR_MARKS.get(r.get("floor_kind", "page"), "")
         lines.append(
-            f"{r['operation'][:34]:<34} {r['scale']:>4} {r['median_ms']:>7.1f}ms {r['floor_ms']:>7.1f}ms "
+            f"{r['operation'][:34]:<34} {scale:>4} {r['median_ms']:>7.1f}ms {r['floor_ms']:>7.1f}ms "
             f"{r['ratio']:>5.1f}x{mark:<1} {r['queries']:>5} {r['peak_mb']:>8.2f} {r.get('rows_per_s') or '':>9}"
         )
         if "own_sql_ms" in r:
             lines.append(f"{'  └ contre ses propres requêtes':<34} {'':>4} {'':>9} {r['own_sql_ms']:>7.1f}ms "
                          f"{r['own_sql_ratio']:>5.1f}x°")  # fmt: skip
+    for scale in sorted({scale for scale, _ in left_out}):
+        names = ", ".join(name for s, name in left_out if s == scale)
+        lines.append(f"« {scale} p » : jeu partiel de l'échelle {scale}, sans les parties : {names} "
+                     "(opérations correspondantes non mesurées).")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -131,6 +153,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "15")))
     parser.add_argument("--only", default=None)
     parser.add_argument("--rebuild", action="store_true", help="reconstruire les jeux de données")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=ALL_PARTS,
+        default=os.environ.get("BENCH_PARTS", "").split() or None,
+        help="jeu partiel : seulement ces parties du jeu de référence (ex. people dossiers : sans les ménages)",
+    )
     parser.add_argument(
         "--agenda-pending",
         nargs="*",
@@ -142,15 +171,19 @@ def main() -> int:
     BENCH.mkdir(parents=True, exist_ok=True)
     results = []
     for scale in options.scales:
-        url = ensure_dataset(scale, options.rebuild)
+        url = ensure_dataset(scale, options.rebuild, options.parts)
         out = BENCH / f"scale-{scale}.json"
         extra = ["--only", options.only] if options.only else []
         print(f"== mesures, échelle {scale} ({options.repeat} répétitions)", flush=True)
         run(["run_bench", "--scale", scale, "--repeat", str(options.repeat), "--json", str(out), *extra], url)
-        results += json.loads(out.read_text())
+        measured = json.loads(out.read_text())
+        if partial(options.parts):
+            for result in measured:
+                result["parts"] = [name for name in ALL_PARTS if name in options.parts]
+        results += measured
     # The committee session's agenda (issue #12): its cost must not grow with the dossiers waiting.
     if options.agenda_pending and (not options.only or options.only in "ordre du jour"):
-        url = ensure_dataset("1", options.rebuild)
+        url = ensure_dataset("1", options.rebuild, options.parts)
         for pending in options.agenda_pending:
             out = BENCH / f"agenda-{pending}.json"
             print(f"== ordre du jour du comité, {pending} dossiers en attente (échelle 1)", flush=True)

@@ -237,8 +237,20 @@ TEMPLATES[0]["OPTIONS"]["context_processors"] = [  # noqa: F405
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Sessions (cached_db) and page headers (www/header.py) of everyone signed in: the memory cache's
+    # default of 300 entries would drop them past 300 people and send every page back to the database.
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
     "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # What every process of the server must see alike (dashboard figures, www/reporting/views.py):
+    # files under var/ on one machine, Redis below when configured.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "shared"),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- Scale-out (bench-ops): Redis and a read replica when configured, nothing extra otherwise ---
@@ -247,6 +259,11 @@ CACHES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shared",
+    }
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     if "TASKS_BACKEND" not in os.environ:

@@ -17,7 +17,13 @@ STORAGES = {
 
 # --- bench-ops: template fragments are cached per process in production; in tests every page
 # is rendered from the database of the test, so a fragment never outlives the test that made it.
-CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    },  # dashboard figures: see their tests
+}
 # A second alias standing for the read replica: the same test database (MIRROR), so the router's
 # reads are real queries (tests/operations/test_scale_out.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

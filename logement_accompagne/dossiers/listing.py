@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.core.cache import caches
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from .enums import Status
 from .models import CommitteeDecision, Dossier, DossierCarrier
@@ -87,9 +88,90 @@ def rows(dossiers, *, fields: Iterable[str] = ()) -> list[Row]:
     return result
 
 
-def granted_by_call() -> dict[int, Decimal]:
-    """Amount granted per call in one query: the latest decision of each selected dossier
-    (the rule of ``services.granted_total``, for every call at once)."""
+DECIDED = (Status.SELECTED, Status.NOT_SELECTED)
+
+
+def recently_decided(dossiers, limit: int = 50) -> list[dict]:
+    """The ``limit`` decided dossiers among ``dossiers`` changed last, newest first, each with the
+    amount of its latest decision (``title``, ``reference``, ``status``, ``call_title``, ``amount``).
+
+    One walk of the ``(status, -updated_at)`` index per decided state, ``limit`` rows each, merged
+    here: sorting every decided dossier by ``updated_at`` grew with the volume (issue #9).
+    """
+    amount = (
+        CommitteeDecision.objects.filter(dossier=OuterRef("pk"))
+        .order_by("-version")
+        .values("amount_granted_eur")[:1]
+    )
+    found = []
+    for status in DECIDED:
+        found += (
+            dossiers.filter(status=status)
+            .order_by("-updated_at")
+            .values("pk", "updated_at", "reference", "name", "status", "call__title")
+            .annotate(amount=Subquery(amount))[:limit]
+        )
+    found.sort(key=lambda row: (row["updated_at"], row["pk"]), reverse=True)
+    for row in found:
+        row["title"] = row["name"] or f"Dossier {str(row['reference'])[:8]}"
+        row["call_title"] = row.pop("call__title")
+    return found[:limit]
+
+
+# Figures over every filed dossier (counts per state, amounts granted) are cached under the filed
+# dossiers' version: the latest ``updated_at`` among them (read from ``dossier_filed_updated_idx``).
+# Every change that can alter such a figure touches a filed dossier's ``updated_at`` in the
+# transaction that makes it: a change of state (``services._move``: submissions, decisions, reopened
+# decisions, imports), an edit of a returned dossier (its departments included). Read *before* the
+# figure it keys, so a figure is never older than its key. Two writes committing in the reverse order
+# of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
+# that staleness.
+VERSIONED_TTL = 60
+
+
+def filed_version() -> str:
+    latest = (
+        Dossier.objects.filter(submitted_at__isnull=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return latest.isoformat() if latest else "none"
+
+
+def cached_figure(key: str, compute, *, version: str | None = None):
+    """``compute()`` cached under ``key`` and the filed dossiers' version (``version``, when the
+    caller already read it for another figure of the same page)."""
+    cache = caches["fragments"]
+    key = f"{key}:{version or filed_version()}"
+    figure = cache.get(key)
+    if figure is None:
+        figure = compute()
+        cache.set(key, figure, VERSIONED_TTL)
+    return figure
+
+
+def counts_per_state(dossiers, *, key: str) -> dict[str, int]:
+    """Filed dossiers per state among ``dossiers`` (one aggregate, cached: ``key`` must say who is
+    asking and under which filters): it reads every dossier of the territory, which made a large
+    department's queue grow with the volume (issue #9)."""
+
+    def compute():
+        return {
+            row["status"]: row["n"] for row in dossiers.order_by().values("status").annotate(n=Count("pk"))
+        }
+
+    return cached_figure(f"counts-per-state:{key}", compute)
+
+
+def granted_by_call(*, version: str | None = None) -> dict[int, Decimal]:
+    """Amount granted per call: the latest decision of each selected dossier (the rule of
+    ``services.granted_total``, for every call at once), an aggregate over every decision, cached
+    (``cached_figure``) so the committee's page does not grow with the decisions taken (issue #9)."""
+    return cached_figure("granted-by-call", _granted_by_call, version=version)
+
+
+def _granted_by_call() -> dict[int, Decimal]:
     latest = (
         CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
     )

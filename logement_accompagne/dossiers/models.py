@@ -175,6 +175,17 @@ class Dossier(models.Model):
             # read from the index alone (make bench, issue #9).
             models.Index(fields=["-submitted_at", "-id"], name="dossier_filed_order_idx"),
             models.Index(fields=["status", "submitted_at"], name="dossier_status_filed_idx"),
+            # The committee's page: the dossiers awaiting a decision sorted by call and name from
+            # the index alone, before reading the page's 50 rows.
+            models.Index(
+                fields=["status", "call", "name", "submitted_at"], name="dossier_committee_order_idx"
+            ),
+            # The version of the figures cached over filed dossiers (listing.filed_version).
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="dossier_filed_updated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ enqueued after commit, so a rolled-back write never tells anyone anything.
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from .freshness import header_changed
 from .models import Notification
 
 SUBJECT_PREFIX = "[Logement accompagné]"
@@ -41,4 +42,5 @@ def send(*, subject: str, body: str, recipients, url: str = "", attachments=()) 
     Notification.objects.bulk_create(
         [Notification(recipient=user, subject=title, body=summary, url=url) for user in people.values()]
     )
+    header_changed(user.pk for user in people.values())  # the badge of their next page
     return get_connection(fail_silently=False).send_messages(messages)

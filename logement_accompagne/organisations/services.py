@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .enums import STATE_KINDS, Role
+from .freshness import header_changed
 from .models import Membership, MembershipEvent, NotificationVisit, Organisation, User
 from .selectors import MANAGER_ROLES, assignable_roles, may_manage_members
 
@@ -154,6 +155,7 @@ def end_membership(*, actor, membership: Membership) -> None:
 def mark_notifications_seen(user, *, at) -> None:
     """The person opened the notification centre: what came before `at` is no longer new."""
     NotificationVisit.objects.update_or_create(user=user, defaults={"seen_at": at})
+    header_changed([user.pk])
 
 
 def log_back_office_change(*, actor, person, before: tuple | None, after: tuple | None) -> None:

@@ -23,7 +23,7 @@ from logement_accompagne.dossiers.models import Dossier, DossierCarrier
 
 from .indicators import latest_amount
 
-CHUNK = 2000
+CHUNK = 500  # rows fetched at a time: at most two chunks are held at once, whatever the size
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),

@@ -362,3 +362,15 @@ def test_carrier_sees_the_opinions_only_once_the_committee_has_decided(login, ca
     html = login(cast.carrier).get(url).content.decode()
     assert "projet retenu" in html and "25\u202f000,00\u00a0€" in html and "Bilan à six mois" in html
     assert "Avis des services instructeurs" in html and "Projet pertinent" in html
+
+
+def test_a_decided_dossier_page_builds_its_review_facts_once(login, cast, monkeypatch):
+    from logement_accompagne.www.dossiers import views
+
+    advance(cast, Status.SELECTED)
+    built = []
+    real = views.review_facts
+    monkeypatch.setattr(views, "review_facts", lambda *a, **k: built.append(k) or real(*a, **k))
+    html = login(cast.carrier).get(reverse("dossiers:detail", args=[cast.dossier.reference])).content.decode()
+    assert "Avis des services instructeurs" in html
+    assert len(built) == 1 and built[0]["with_opinions"]

@@ -18,6 +18,7 @@ from logement_accompagne.organisations.selectors import scope_of
 
 from .. import proconnect
 from .. import second_factor as factor
+from ..dossiers.display import dossier_table_rows
 from ..security import request_ip
 from .forms import LoginForm, NewPasswordForm, ResetRequestForm, SecondFactorForm
 
@@ -104,7 +105,7 @@ def home(request):
     visible = dossiers_visible_to(request.user)
     if scope.is_carrier:
         own = visible.filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids).distinct()
-        context["own_dossiers"] = list(own.select_related("call").order_by("-updated_at")[:10])
+        context["own_dossiers"] = dossier_table_rows(own.order_by("-updated_at")[:10])
         context["own_total"] = own.count()
     if (
         scope.is_departmental_instructor

@@ -23,7 +23,7 @@ from logement_accompagne.importer import form as paper_form
 from logement_accompagne.organisations.models import Organisation
 from logement_accompagne.organisations.selectors import organisations_able_to_carry
 from logement_accompagne.territories.models import Department
-from logement_accompagne.www.forms import DsfrForm, DsfrFormSet, InlineRadioSelect
+from logement_accompagne.www.forms import ChecklistSelectMultiple, DsfrForm, DsfrFormSet, InlineRadioSelect
 
 TRI_FIELDS = tuple(field.name for field in paper_form.FIELDS if field.type == "tri")
 TEXTAREA_ROWS = {"summary": 6, "support_method": 6, "finance_overview": 5}
@@ -70,7 +70,7 @@ class LocalisationForm(SectionForm):
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.order_by("code"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": "département"}),
+        widget=ChecklistSelectMultiple(attrs={"data-checklist": "département"}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from logement_accompagne.dossiers.changes import since_previous_submission
 from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
-from logement_accompagne.dossiers.models import Attachment
+from logement_accompagne.dossiers.models import Attachment, DossierCarrier
 from logement_accompagne.dossiers.permissions import (
     Action,
     InvalidTransition,
@@ -94,14 +95,13 @@ def _carrier_scope_or_403(request):
 @login_required
 def dossier_list(request):
     scope = _carrier_scope_or_403(request)
+    # Carried by one of the person's organisations: "id IN (links)", no join to deduplicate.
+    carried = DossierCarrier.objects.filter(organisation_id__in=scope.carrier_organisation_ids)
     dossiers = (
-        dossiers_visible_to(request.user)
-        .filter(carrier_links__organisation_id__in=scope.carrier_organisation_ids)
-        .distinct()
-        .select_related("call")
-        .order_by("-updated_at")
+        dossiers_visible_to(request.user).filter(pk__in=carried.values("dossier_id")).order_by("-updated_at")
     )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = display.dossier_table_rows(page.object_list)
     return render(
         request,
         "www/dossiers/list.html",
@@ -151,10 +151,14 @@ def dossier_create(request):
 @login_required
 def dossier_detail(request, reference):
     dossier = visible_dossier(request, reference)
+    # Read once, used by the summary, the checks and the tables alike.
+    prefetch_related_objects([dossier], "cost_lines", "cofunding_lines")
     audit.record_read(request.user, dossier)
     relation = relation_to(scope_of(request.user), dossier)
     can = {action.value for action in allowed_actions(request.user, dossier)}
     reviewer = relation.reviewer or relation.administrator
+    # Carriers read the departmental and regional opinions (conditions included) once decided.
+    opinions_for_carriers = relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
     context = {
         "title": str(dossier),
         "dossier": dossier,
@@ -164,7 +168,8 @@ def dossier_detail(request, reference):
         "sections": display.dossier_sections(dossier),
         "cost_lines": list(dossier.cost_lines.all()),
         "cofunding_lines": list(dossier.cofunding_lines.all()),
-        **review_facts(dossier, with_opinions=reviewer),
+        # Built once: the carriers' opinions come with the same summary and checks.
+        **review_facts(dossier, with_opinions=reviewer or opinions_for_carriers, with_forwarding=reviewer),
         "attachments": list(dossier.attachments.all()),
         "transitions": list(dossier.transitions.select_related("actor")),
         "decisions": list(dossier.committee_decisions.select_related("author")),
@@ -172,13 +177,7 @@ def dossier_detail(request, reference):
         "receipts": list(dossier.submissions.values("number", "attested_at")),
         "breadcrumb_data": crumbs(None, str(dossier), dossier_list_link(request, dossier)),
     }
-    # Carriers read the departmental and regional opinions (conditions included) once decided.
-    opinions_for_carriers = relation.carrier and dossier.status in (Status.SELECTED, Status.NOT_SELECTED)
     context["opinions_for_carriers"] = opinions_for_carriers
-    if opinions_for_carriers and not reviewer:
-        facts = review_facts(dossier)
-        context.update(departmental_opinions=facts["departmental_opinions"],
-                       regional_opinions=facts["regional_opinions"])  # fmt: skip
     if relation.carrier and dossier.status in (Status.DRAFT, Status.RETURNED):
         missing = checks.completeness(dossier)
         context["missing"] = display.missing_links(dossier, missing)

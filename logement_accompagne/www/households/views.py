@@ -8,6 +8,8 @@ pages: references, phases, dates and figures, never a name, a contact detail or 
 """
 
 import datetime
+import functools
+import html
 import json
 
 from django.contrib import messages
@@ -20,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from logement_accompagne.dossiers.checks import french_eur
@@ -31,6 +34,7 @@ from logement_accompagne.households.models import (
     ArrearsBalance,
     ArrearsCase,
     ArrearsEvent,
+    Contact,
     Objective,
     OutcomeSnapshot,
     PhaseChange,
@@ -143,7 +147,12 @@ def project_list(request, reference):
         record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
     query.pop("page", None)
+    # The filter form is the same for every project: a fragment per phase and situation chosen, never
+    # when a name is searched (no personal data in the cache).
+    typed = (request.GET.get("q") or "").strip()
+    filters_cache_key = None if typed else f"{request.GET.get('phase', '')}|{request.GET.get('state', '')}"
     return render(request, "www/households/list.html", {
+        "filters_cache_key": filters_cache_key,
         "dossier": dossier, "personal": personal, "form": form, "page": page, "rows": rows,
         "query": query.urlencode(), "today": timezone.localdate(), "is_manager": selectors.is_manager(request.user, dossier),
         "title": f"Ménages — {dossier}", "breadcrumb_data": _crumbs(current=str(dossier)),
@@ -190,11 +199,13 @@ def _timeline(episode, personal: bool) -> list[dict]:
             if field == "ended_on":
                 detail = f"{episode.get_end_reason_display()} — {episode.get_destination_display() or 'sans objet'}"
             items.append({"on": day, "kind": "milestone", "title": label, "detail": detail})
-    for contact in episode.contacts.all():
+    # The contacts (the long part of a timeline) as values rows, their labels looked up once.
+    for contact in episode.contacts.values("happened_on", "kind", "channel", "result", "note"):
         items.append({
-            "on": contact.happened_on, "kind": "review" if contact.kind == ContactKind.REVIEW else "contact",
-            "title": f"{contact.get_kind_display()} — {contact.get_channel_display()}",
-            "detail": contact.get_result_display(), "note": contact.note if personal else "", "reached": contact.result == "reached",
+            "on": contact["happened_on"], "kind": "review" if contact["kind"] == ContactKind.REVIEW else "contact",
+            "title": f"{_label(Contact, 'kind', contact['kind'])} — {_label(Contact, 'channel', contact['channel'])}",
+            "detail": _label(Contact, "result", contact["result"]), "note": contact["note"] if personal else "",
+            "reached": contact["result"] == "reached",
         })  # fmt: skip
     for change in PhaseChange.objects.filter(episode=episode):
         items.append({"on": change.on, "kind": "phase", "title": f"Phase : {change.get_to_phase_display()}",
@@ -224,12 +235,42 @@ def _timeline(episode, personal: bool) -> list[dict]:
     return items
 
 
+@functools.cache
+def _label(model, field: str, value) -> str:
+    """What ``get_FOO_display()`` gives, without a lazy string per call."""
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value)) if value else ""
+
+
+TIMELINE_ITEM = (
+    '<li class="hh-timeline__item hh-timeline__item--{}"><p class="hh-timeline__date">{}</p>'
+    '<p class="hh-timeline__title"><strong>{}</strong>{}</p>{}</li>'
+)
+
+
+def timeline_html(items: list[dict]) -> SafeString:
+    """The timeline's items written in one pass (a household followed for years has hundreds)."""
+    out = []
+    for item in items:
+        detail = f" — {html.escape(str(item['detail']))}" if item["detail"] else ""
+        note = (
+            f'<p class="fr-text--sm hh-timeline__note">{html.escape(item["note"])}</p>'
+            if item.get("note")
+            else ""
+        )
+        out.append(
+            TIMELINE_ITEM.format(
+                item["kind"], f"{item['on']:%d/%m/%Y}", html.escape(str(item["title"])), detail, note
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
 @login_required
 def detail(request, household):
     episode, personal = _episode(request, household)
     context = {
         "episode": episode, "household": episode.household, "dossier": episode.dossier, "personal": personal,
-        "timeline": _timeline(episode, personal), "title": f"Ménage {episode.household.reference}",
+        "timeline": timeline_html(_timeline(episode, personal)), "title": f"Ménage {episode.household.reference}",
         "breadcrumb_data": _crumbs(episode.dossier, episode.household.reference),
         "composition": episode.household.compositions.order_by("-valid_from").first(),
         "objectives": list(episode.objectives.all()),

@@ -15,6 +15,7 @@ from logement_accompagne.organisations import selectors, services
 from logement_accompagne.organisations.models import Membership
 from logement_accompagne.www.access import error_text
 from logement_accompagne.www.dossiers.views import crumbs
+from logement_accompagne.www.header import notifications_seen
 
 from .forms import AnswerForm, InviteMemberForm, RoleForm
 
@@ -201,6 +202,7 @@ def notification_centre(request):
     for notification in notifications:
         notification.is_new = seen_before is None or notification.created_at > seen_before
     services.mark_notifications_seen(request.user, at=timezone.now())
+    notifications_seen(request)  # the header badge of the next page, whichever worker serves it
     return render(
         request,
         "www/organisations/notifications.html",

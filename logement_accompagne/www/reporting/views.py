@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from logement_accompagne.dossiers.enums import Status
+from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.reporting import households, indicators
 from logement_accompagne.reporting import territories as t
 from logement_accompagne.territories.models import Department, Region
@@ -70,15 +72,33 @@ def _breadcrumb(request, territory: t.Territory) -> dict:
     return {"links": links, "current": territory.name, "root_dir": reverse("home")}
 
 
-def _dashboard(request, territory: t.Territory):
-    if not t.may_view(request.user, territory):
-        raise PermissionDenied(REFUSED)
+# The figures of a dashboard cost seconds of SQL (every indicator over every filed dossier of the
+# territory) and change slowly: they are kept in the "shared" cache (Redis when configured, else
+# files under var/ shared by the server's processes) and recomputed once DASHBOARD_TTL_SECONDS
+# old, by one request at a time: meanwhile the others show the previous figures (kept up to
+# DASHBOARD_KEEP_SECONDS) with their date, or, when there are none yet, a page that reloads
+# itself. Nobody waits on somebody else's computation (a waiting request would hold one of the
+# server's threads for as long as the computation lasts).
+DASHBOARD_TTL_SECONDS = 300
+DASHBOARD_KEEP_SECONDS = 24 * 3600
+DASHBOARD_COMPUTE_SECONDS = 600  # longer than any computation: a dead one frees the lock anyway
+
+
+def _figures_key(user, territory: t.Territory) -> str:
+    """Everyone who may view a territory sees the same filed dossiers there; the key still carries
+    the kind of reach (nation, regions, departments) so that two reaches never share figures."""
+    scope = scope_of(user)
+    reach = "all" if scope.committee or scope.administrator else (
+        "r" + ",".join(sorted(scope.regional_codes)) + ":d" + ",".join(sorted(scope.departmental_codes))
+    )  # fmt: skip
+    return f"www:dashboard:{territory.level}:{territory.code or ''}:{reach}"
+
+
+def _compute_figures(request, territory: t.Territory) -> dict:
     dossiers = t.dossiers_in(request.user, territory)
     counter = indicators.counter(dossiers)
-    context = {
-        "title": f"Pilotage — {territory.name}",
-        "territory": territory,
-        "breadcrumb_data": _breadcrumb(request, territory),
+    figures = {
+        "computed_at": timezone.now(),
         "target": indicators.PROGRAMME_TARGET if territory.is_national else None,
         "counter": counter,
         # Every dashboard aggregates several projects: statistical secrecy applies.
@@ -91,19 +111,58 @@ def _dashboard(request, territory: t.Territory):
         "calls": indicators.by_call(dossiers),
         "money": indicators.money(dossiers, territory_is_national=territory.is_national),
         "states": indicators.states_by_call(dossiers),
-        "status_labels": Status.labels,
         "stages": indicators.review_stages(dossiers),
     }
     if territory.level == t.NATIONAL:
-        context["regions"] = indicators.by_region(dossiers)
+        figures["regions"] = list(indicators.by_region(dossiers))
     elif territory.level == t.REGION:
-        context["departments"] = indicators.by_department(dossiers, region_code=territory.code)
+        figures["departments"] = list(indicators.by_department(dossiers, region_code=territory.code))
     else:
-        context["projects"] = indicators.dossier_rows(dossiers)
-    for row in context["calls"]:
+        figures["projects"] = list(indicators.dossier_rows(dossiers))
+    for row in figures["calls"]:
         row["households"] = indicators.suppressed(row["households"])
         row["percent"] = _percent(row["households"], row["national_target"])
-    context["percent"] = _percent(context["households_shown"], context["target"])
+    figures["percent"] = _percent(figures["households_shown"], figures["target"])
+    return figures
+
+
+def dashboard_figures(request, territory: t.Territory) -> dict | None:
+    """The territory's figures (possibly up to DASHBOARD_TTL_SECONDS old, or older while another
+    request recomputes them), or None while the very first computation runs elsewhere."""
+    shared = caches["shared"]
+    key = _figures_key(request.user, territory)
+    figures = shared.get(key)
+    fresh = (
+        figures is not None
+        and (timezone.now() - figures["computed_at"]).total_seconds() < DASHBOARD_TTL_SECONDS
+    )
+    if fresh:
+        return figures
+    lock = f"{key}:en-calcul"
+    if not shared.add(lock, 1, DASHBOARD_COMPUTE_SECONDS):
+        return figures  # being recomputed by another request: the previous figures, or None
+    try:
+        figures = _compute_figures(request, territory)
+        shared.set(key, figures, DASHBOARD_KEEP_SECONDS)
+    finally:
+        shared.delete(lock)
+    return figures
+
+
+def _dashboard(request, territory: t.Territory):
+    if not t.may_view(request.user, territory):
+        raise PermissionDenied(REFUSED)
+    context = {
+        "title": f"Pilotage — {territory.name}",
+        "territory": territory,
+        "breadcrumb_data": _breadcrumb(request, territory),
+        "status_labels": Status.labels,
+        "refresh_minutes": DASHBOARD_TTL_SECONDS // 60,
+    }
+    figures = dashboard_figures(request, territory)
+    if figures is None:
+        return render(request, "www/reporting/dashboard_computing.html", context)
+    context.update(figures)
     return render(request, "www/reporting/dashboard.html", context)
 
 

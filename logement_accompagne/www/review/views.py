@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -47,15 +46,11 @@ def queue(request):
     departments = list(departments_in_scope(scope))
     form = QueueFilterForm(request.GET or None, departments=departments)
     filters = form.cleaned_data if form.is_valid() else {}
-    dossiers = dossiers_visible_to(request.user).filter(submitted_at__isnull=False)
-    if filters.get("call"):
-        dossiers = dossiers.filter(call=filters["call"])
-    if filters.get("department"):
-        dossiers = dossiers.filter(departments__code=filters["department"])
-    # Counts per state under the same call/department filters: one aggregate query.
-    counted = {
-        row["status"]: row["n"] for row in dossiers.order_by().values("status").annotate(n=Count("pk"))
-    }
+    counted = listing.counts_per_state(
+        filtered(dossiers_visible_to(request.user), filters), key=counts_key(scope, filters)
+    )
+    # The page itself walks the filing-order index (see dossiers.selectors.dossiers_visible_to).
+    dossiers = filtered(dossiers_visible_to(request.user, in_filing_order=True), filters)
     status = filters.get("status")
     if status:
         dossiers = dossiers.filter(status=status)
@@ -93,6 +88,15 @@ def queue(request):
     )
 
 
+def filtered(dossiers, filters: dict):
+    dossiers = dossiers.filter(submitted_at__isnull=False)
+    if filters.get("call"):
+        dossiers = dossiers.filter(call=filters["call"])
+    if filters.get("department"):
+        dossiers = dossiers.filter(departments__code=filters["department"])
+    return dossiers
+
+
 QUEUE_ROW = (
     '<tr><td class="www-break"><a href="{}">{}</a></td><td class="www-break">{}</td><td>{}</td><td>{}</td>'
     "<td>{}</td><td>{}</td><td>{}</td></tr>"
@@ -128,6 +132,15 @@ def short_date(moment) -> str:
 @functools.cache
 def month_abbreviation(month: int) -> str:
     return date_format(datetime.date(2000, month, 1), "M")
+
+
+def counts_key(scope, filters: dict) -> str:
+    """Who sees which filed dossiers (dossiers.selectors.dossiers_visible_to) and under which filters."""
+    reach = (scope.committee or scope.administrator, sorted(scope.departmental_codes),
+             sorted(scope.regional_codes), sorted(scope.carrier_organisation_ids))  # fmt: skip
+    call = filters.get("call")
+    wanted = (reach, call.pk if call else None, filters.get("department") or None)
+    return hashlib.sha256(repr(wanted).encode()).hexdigest()[:32]
 
 
 def filters_cache_key(scope, request) -> str:

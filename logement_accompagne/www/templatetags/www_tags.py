@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.organisations.selectors import scope_of
+from logement_accompagne.www.header import header_state
 
 register = template.Library()
 
@@ -25,8 +26,8 @@ STATUS_BADGE = {
 }
 
 
-def navigation_for(user, current_path: str = "") -> list[dict]:
-    """The main menu: one entry per area the person works in."""
+def menu_for(user) -> list[dict]:
+    """The main menu's entries (label, url): one per area the person works in."""
     if not user.is_authenticated:
         return []
     scope = scope_of(user)
@@ -65,9 +66,16 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
         items.append({"label": "Membres", "url": reverse("organisations:members")})
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index")})
-    for item in items:
-        url = item["url"]
-        item["current"] = current_path == url if url == "/" else current_path.startswith(url)
+    return items
+
+
+def navigation_for(user, current_path: str = "", menu: list[dict] | None = None) -> list[dict]:
+    """The main menu with the current area marked (``menu``: the entries, when already known)."""
+    items = []
+    for entry in menu_for(user) if menu is None else menu:
+        url = entry["url"]
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({**entry, "current": current})
     return items
 
 
@@ -76,16 +84,26 @@ def main_navigation(context):
     request = context.get("request")
     if request is None:
         return []
-    return navigation_for(request.user, request.path)
+    if not request.user.is_authenticated:
+        return []
+    return navigation_for(request.user, request.path, header_state(request)["menu"])
 
 
 @register.simple_tag(takes_context=True)
 def unseen_notifications(context) -> int:
     """How many notifications arrived since the person last opened the centre (header badge)."""
-    from logement_accompagne.organisations.selectors import unseen_count
-
     request = context.get("request")
-    return unseen_count(request.user) if request is not None else 0
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return header_state(request)["unseen"]
+
+
+@register.simple_tag
+def opinion_cards(departmental_opinions, regional_opinions):
+    """Both levels' opinions side by side (www/review/cards.py: one pass, no include per card)."""
+    from logement_accompagne.www.review.cards import opinion_cards as cards
+
+    return cards(departmental_opinions, regional_opinions)
 
 
 @register.simple_tag
