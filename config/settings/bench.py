@@ -8,5 +8,3 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-# The bench signs State agents in directly (force_login), as the test suite does: no TOTP step.
-SECOND_FACTOR_REQUIRED = False
