@@ -76,8 +76,8 @@ def _breadcrumb(request, territory: t.Territory) -> dict:
 # territory) and change slowly: they are kept in the "shared" cache (Redis when configured, else
 # files under var/ shared by the server's processes) and recomputed once DASHBOARD_TTL_SECONDS
 # old, by one request at a time: meanwhile the others show the previous figures (kept up to
-# DASHBOARD_KEEP_SECONDS) with their date, or, when there are none yet, a page that reloads
-# itself. Nobody waits on somebody else's computation (a waiting request would hold one of the
+# DASHBOARD_KEEP_SECONDS) with their date, or, when there are none yet, a page that says so with a
+# link to reload it (no automatic refresh: RGAA asks that the person keeps control). Nobody waits on somebody else's computation (a waiting request would hold one of the
 # server's threads for as long as the computation lasts).
 DASHBOARD_TTL_SECONDS = 300
 DASHBOARD_KEEP_SECONDS = 24 * 3600
