@@ -377,25 +377,26 @@ TRANSFER_DAYS = 14
 HORIZON_DAYS = {6: 183, 12: 365, 24: 730}
 
 
-def _new_support_after(days_from: int, days_to: int):
-    """A support episode of the snapshot's household (another one) referred within that many days of its exit."""
-    return Exists(
+def _household_supports_after_exit(days_from: int):
+    """The snapshot's household's other support episodes referred at least ``days_from`` days after its
+    exit, each with that number of days (``gap``): the one base of transfers and returns."""
+    return (
         SupportEpisode.objects.filter(household=OuterRef("episode__household"))
         .exclude(pk=OuterRef("episode"))
         .annotate(gap=DaysBetween("referred_on", OuterRef("episode__ended_on")))
-        .filter(gap__gte=days_from, gap__lte=days_to)
+        .filter(gap__gte=days_from)
     )
+
+
+def _new_support_after(days_from: int, days_to: int):
+    """A support episode of the snapshot's household (another one) referred within that many days of its exit."""
+    return Exists(_household_supports_after_exit(days_from).filter(gap__lte=days_to))
 
 
 def _days_to_next_support(days_from: int):
     """Days from the snapshot's exit to the household's first other support referred at least that many days after it."""
     return Subquery(
-        SupportEpisode.objects.filter(household=OuterRef("episode__household"))
-        .exclude(pk=OuterRef("episode"))
-        .annotate(gap=DaysBetween("referred_on", OuterRef("episode__ended_on")))
-        .filter(gap__gte=days_from)
-        .order_by("gap")
-        .values("gap")[:1],
+        _household_supports_after_exit(days_from).order_by("gap").values("gap")[:1],
         output_field=IntegerField(),
     )
 
