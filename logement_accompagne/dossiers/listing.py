@@ -4,11 +4,13 @@ per carrier or department (quality.md: list pages within 3x the floor, constant 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.cache import caches
 from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.signals import post_delete, post_save
 
 from .enums import Status
 from .models import CommitteeDecision, Dossier, DossierCarrier
@@ -126,7 +128,13 @@ def recently_decided(dossiers, limit: int = 50) -> list[dict]:
 # figure it keys, so a figure is never older than its key. Two writes committing in the reverse order
 # of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
 # that staleness.
+#
+# Lists also show names kept elsewhere (an organisation's, a call's title): a change of one of them
+# writes a new names mark (``names_changed``, from the receivers below), which every key contains. The
+# mark lives in the fragments cache, so it reaches the processes sharing it; the others see the new
+# name within VERSIONED_TTL.
 VERSIONED_TTL = 60
+NAMES_MARK = "lists:names-mark"
 
 
 def filed_version() -> str:
@@ -143,7 +151,7 @@ def cached_figure(key: str, compute, *, version: str | None = None):
     """``compute()`` cached under ``key`` and the filed dossiers' version (``version``, when the
     caller already read it for another figure of the same page)."""
     cache = caches["fragments"]
-    key = f"{key}:{version or filed_version()}"
+    key = f"{key}:{version or filed_version()}:{cache.get(NAMES_MARK, 0)}"
     figure = cache.get(key)
     if figure is None:
         figure = compute()
@@ -151,7 +159,7 @@ def cached_figure(key: str, compute, *, version: str | None = None):
     return figure
 
 
-def counts_per_state(dossiers, *, key: str) -> dict[str, int]:
+def counts_per_state(dossiers, *, key: str, version: str | None = None) -> dict[str, int]:
     """Filed dossiers per state among ``dossiers`` (one aggregate, cached: ``key`` must say who is
     asking and under which filters): it reads every dossier of the territory, which made a large
     department's queue grow with the volume (issue #9)."""
@@ -161,7 +169,7 @@ def counts_per_state(dossiers, *, key: str) -> dict[str, int]:
             row["status"]: row["n"] for row in dossiers.order_by().values("status").annotate(n=Count("pk"))
         }
 
-    return cached_figure(f"counts-per-state:{key}", compute)
+    return cached_figure(f"counts-per-state:{key}", compute, version=version)
 
 
 def granted_by_call(*, version: str | None = None) -> dict[int, Decimal]:
@@ -182,3 +190,15 @@ def _granted_by_call() -> dict[int, Decimal]:
         .annotate(total=Sum("amount_granted_eur"))
     )
     return {row["dossier__call"]: row["total"] or Decimal("0") for row in totals}
+
+
+def names_changed(**kwargs) -> None:
+    """A name shown in lists changed (organisation, call, department): every cached list is rebuilt."""
+    caches["fragments"].set(NAMES_MARK, time.time_ns(), None)
+
+
+def watch_names() -> None:
+    """Connected once the apps are ready (``DossiersConfig.ready``)."""
+    for model in ("organisations.Organisation", "calls.Call", "territories.Department"):
+        post_save.connect(names_changed, sender=model, dispatch_uid=f"lists-names:{model}")
+        post_delete.connect(names_changed, sender=model, dispatch_uid=f"lists-names-gone:{model}")

@@ -193,3 +193,35 @@ def test_carrier_list_queries_do_not_grow_with_the_dossiers(login, cast, django_
         and "Projet <29>" not in html
         and f"Réf. {str(cast.dossier.reference)[:8].upper()}" in html
     )
+
+
+def queue_table(client, **params) -> str:
+    html = client.get(reverse("review:queue"), params).content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def test_cached_queue_rows_follow_states_edits_and_names(
+    login, cast, real_fragment_cache, django_assert_max_num_queries
+):
+    """The queue's rows are kept per version of the filed dossiers: whatever a row shows (state,
+    carriers, call, name) changes on the next page, and an unchanged queue reads no row again."""
+    client = login(cast.dept)
+    advance(cast, Status.SUBMITTED)
+    assert str(cast.dossier) in queue_table(client) and "Déposé" in queue_table(client)
+    with django_assert_max_num_queries(30) as cached:
+        queue_table(client)
+    assert not any("dossiers_dossiercarrier" in q["sql"] for q in cached.captured_queries)
+    services.start_departmental_review(user=cast.dept, dossier=cast.dossier)
+    assert "Instruction départementale" in queue_table(client)
+    cast.landlord.name = "Bailleur <renommé>"
+    cast.landlord.save()
+    assert "Bailleur &lt;renommé&gt;" in queue_table(client)
+    call = cast.dossier.call
+    call.title = "Appel renommé"
+    call.save()
+    assert "Appel renommé" in queue_table(client)
+    # A filter has its own rows.
+    assert str(cast.dossier) in queue_table(client, status=Status.DEPARTMENTAL_REVIEW)
+    assert "Aucun dossier" in queue_table(client, status=Status.SUBMITTED)
+    # Another person with another reach never reads these rows.
+    assert "Aucun dossier" in queue_table(login(cast.dept_other))

@@ -21,9 +21,11 @@ class QueueFilterForm(DsfrForm):
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", "Tous les départements")] + [
-            (department.code, str(department)) for department in departments
-        ]
+        # A callable: the choices are read when the field is rendered or a department is checked.
+        self.fields["department"].choices = lambda: (
+            [("", "Tous les départements")]
+            + [(code, f"{name} ({code})") for code, name in departments().values_list("code", "name")]
+        )
 
 
 class DepartmentalOpinionForm(DsfrForm):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,23 +44,34 @@ def departments_in_scope(scope):
 @login_required
 def queue(request):
     scope = _instructor_scope_or_403(request)
-    departments = list(departments_in_scope(scope))
-    form = QueueFilterForm(request.GET or None, departments=departments)
+    # The departments are read only if the filter form is built (cached fragment) or a department
+    # is asked for: 101 of them for the national level, on every page otherwise.
+    form = QueueFilterForm(request.GET or None, departments=lambda: departments_in_scope(scope))
     filters = form.cleaned_data if form.is_valid() else {}
+    version = listing.filed_version()
+    reach = counts_key(scope, filters)
     counted = listing.counts_per_state(
-        filtered(dossiers_visible_to(request.user), filters), key=counts_key(scope, filters)
+        filtered(dossiers_visible_to(request.user), filters), key=reach, version=version
     )
-    # The page itself walks the filing-order index (see dossiers.selectors.dossiers_visible_to).
-    dossiers = filtered(dossiers_visible_to(request.user, in_filing_order=True), filters)
     status = filters.get("status")
-    if status:
-        dossiers = dossiers.filter(status=status)
-    dossiers = dossiers.order_by("-submitted_at", "-pk")
-    paginator = Paginator(dossiers, PAGE_SIZE)
-    # The per-state counts already give the total: no second COUNT over the same filters.
-    paginator.count = counted.get(status, 0) if status else sum(counted.values())
+    # The per-state counts already give the total: no second COUNT over the same filters. The
+    # paginator only places the page (positions); its rows are read below, on a cache miss only.
+    paginator = Paginator(range(counted.get(status, 0) if status else sum(counted.values())), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = queue_rows(page.object_list)
+
+    def page_rows():
+        # The page walks the filing-order index (see dossiers.selectors.dossiers_visible_to).
+        dossiers = filtered(dossiers_visible_to(request.user, in_filing_order=True), filters)
+        if status:
+            dossiers = dossiers.filter(status=status)
+        first = (page.number - 1) * PAGE_SIZE
+        return queue_rows_html(dossiers.order_by("-submitted_at", "-pk")[first : first + PAGE_SIZE])
+
+    # The page's rows, written once per version of the filed dossiers (dossiers.listing.cached_figure):
+    # an instructor going through the pages and back reads them from the cache until a dossier moves.
+    rows_html = listing.cached_figure(
+        f"queue-rows:{reach}:{status or ''}:{page.number}", page_rows, version=version
+    )
     params = request.GET.copy()
     params.pop("page", None)
     counts = []
@@ -77,6 +89,7 @@ def queue(request):
             "title": "À instruire",
             "form": form,
             "page_obj": page,
+            "rows_html": rows_html,
             "counts": counts,
             "total": sum(counted.values()),
             "all_url": f"?{params.urlencode()}",
@@ -103,22 +116,27 @@ QUEUE_ROW = (
 )
 
 
-def queue_rows(dossiers) -> list:
+def queue_rows_html(dossiers) -> SafeString:
     """The page's dossiers as table rows rendered here in one pass each: a template loop costs ten
     variable lookups and filters per row, which made the queue several times its floor (issue #9)."""
-    page_rows = listing.rows(dossiers)
     badges = {status: status_badge(status, True) for status in Status.values}
     detail = reverse("dossiers:detail", args=["00000000-0000-0000-0000-000000000000"])
-    for row in page_rows:
-        row.extra = {
-            "html": format_html(
+    return SafeString(
+        "".join(
+            format_html(
                 QUEUE_ROW,
                 detail.replace("00000000-0000-0000-0000-000000000000", str(row.reference)),
-                str(row), row.carriers_display, row.department_codes, row.call_title,
-                badges[row.status], euros(row.requested_amount_eur), short_date(row.submitted_at),
-            )
-        }  # fmt: skip
-    return page_rows
+                str(row),
+                row.carriers_display,
+                row.department_codes,
+                row.call_title,
+                badges[row.status],
+                euros(row.requested_amount_eur),
+                short_date(row.submitted_at),
+            )  # fmt: skip
+            for row in listing.rows(dossiers)
+        )
+    )
 
 
 def short_date(moment) -> str:
