@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .models import FieldChange, PasswordResetRequest, ReadEntry
@@ -39,20 +39,44 @@ def record_read(
     )  # fmt: skip
 
 
-def record_reads(actor, targets, *, detail: str = "") -> list[ReadEntry]:
-    """Journal several reads at once (a list page): `targets` holds (instance, household or None)."""
+def record_reads(actor, target_type: str, reads, *, detail: str = "") -> int:
+    """Journal several reads at once (a list page): `reads` holds (target id, household id or None).
+
+    One INSERT of every row (by 100), the values common to the rows prepared once: ``bulk_create``
+    built a model instance per row and prepared each of its fields, which cost a 50-row list page
+    more than its own queries (issue #9). Returns how many entries were written.
+    """
+    reads = list(reads)
+    if not reads:
+        return 0
+    connection = connections[router.db_for_write(ReadEntry)]
+    fields = {f.name: f for f in ReadEntry._meta.concrete_fields}
     actor_fields = _actor_fields(actor)
-    rows = [
-        ReadEntry(
-            **actor_fields,
-            target_type=target_type_of(target)[:64],
-            target_id=str(target.pk)[:64],
-            household_ref="" if household is None else str(getattr(household, "pk", household))[:64],
-            detail=detail[:255],
-        )  # fmt: skip
-        for target, household in targets
+    common = [
+        fields["actor"].get_db_prep_save(actor_fields["actor"] and actor_fields["actor"].pk, connection),
+        actor_fields["actor_email"],
+        fields["at"].get_db_prep_save(timezone.now(), connection),
+        target_type[:64],
     ]
-    return ReadEntry.objects.bulk_create(rows)
+    names = ("actor", "actor_email", "at", "target_type", "target_id", "household_ref", "detail")
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    table = connection.ops.quote_name(ReadEntry._meta.db_table)
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        for start in range(0, len(reads), 100):
+            chunk = reads[start : start + 100]
+            params = []
+            for target_id, household in chunk:
+                params += common
+                params += [
+                    str(target_id)[:64],
+                    "" if household is None else str(household)[:64],
+                    detail[:255],
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}", params
+            )
+    return len(reads)
 
 
 def record_changes(actor, target, before: dict, after: dict) -> list[FieldChange]:

@@ -20,6 +20,13 @@ def record_read(user, episode, *, what: str) -> ReadEntry:
     return journal_read(user, episode, household=episode.household_id, detail=what)
 
 
-def record_reads(user, episodes, *, what: str) -> list[ReadEntry]:
-    """One entry per household shown (a list page with names), in one query."""
-    return journal_reads(user, [(episode, episode.household_id) for episode in episodes], detail=what)
+def record_reads(user, episodes, *, what: str) -> int:
+    """One entry per household shown (a list page with names), in one query.
+
+    `episodes`: the episodes listed, as instances or as values rows (with "pk" and "household_id").
+    """
+    pairs = [
+        (row["pk"], row["household_id"]) if isinstance(row, dict) else (row.pk, row.household_id)
+        for row in episodes
+    ]
+    return journal_reads(user, EPISODE_TARGET, pairs, detail=what)

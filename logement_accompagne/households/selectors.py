@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from logement_accompagne.audit.models import ReadEntry
 from logement_accompagne.dossiers.enums import Status
@@ -35,6 +35,7 @@ from logement_accompagne.dossiers.selectors import dossiers_visible_to
 from logement_accompagne.organisations.enums import Role
 from logement_accompagne.organisations.models import Membership
 
+from . import indicators
 from .audit import EPISODE_TARGET
 from .enums import ContactKind
 from .models import (
@@ -73,10 +74,17 @@ def support_scope(user) -> SupportScope:
     return cached
 
 
-def _carried_by(organisation_ids) -> Exists:
+def _carried_by(organisation_ids, dossier="pk") -> Exists:
     return Exists(
-        DossierCarrier.objects.filter(dossier_id=OuterRef("pk"), organisation_id__in=organisation_ids)
+        DossierCarrier.objects.filter(dossier_id=OuterRef(dossier), organisation_id__in=organisation_ids)
     )
+
+
+def _carried_flag(organisation_ids, dossier="pk"):
+    """`_carried_by` as a column (False, with no subquery, for a person of no such organisation)."""
+    if not organisation_ids:
+        return Value(False, output_field=BooleanField())
+    return _carried_by(organisation_ids, dossier)
 
 
 def support_projects(user) -> QuerySet[Dossier]:
@@ -115,6 +123,25 @@ def project_for(user, reference) -> tuple[Dossier, bool]:
     return dossier, is_personal(user, dossier)
 
 
+def project_access(user, reference) -> tuple[Dossier, bool, bool]:
+    """(dossier, personal access?, support manager of it?) in one query, or Dossier.DoesNotExist.
+
+    What `project_for` and `is_manager` say, read as two columns of the dossier's row (every visible
+    project is a selected one, so being carried by one's organisation is enough for each).
+    """
+    scope = support_scope(user)
+    dossier = (
+        visible_projects(user)
+        .select_related("call")
+        .annotate(
+            personal=_carried_flag(scope.organisation_ids),
+            manager=_carried_flag(scope.manager_organisation_ids),
+        )
+        .get(reference=reference)
+    )
+    return dossier, dossier.personal, dossier.manager
+
+
 def episodes_visible_to(user) -> QuerySet[SupportEpisode]:
     return SupportEpisode.objects.filter(dossier__in=visible_projects(user).values("pk"))
 
@@ -123,19 +150,22 @@ def episodes_personal_to(user) -> QuerySet[SupportEpisode]:
     return SupportEpisode.objects.filter(dossier__in=support_projects(user).values("pk"))
 
 
-def episode_for(user, household_reference) -> tuple[SupportEpisode, bool]:
-    """The household's latest episode in a project the person may see, and whether access is personal."""
+def episode_for(user, household_reference, *, related=()) -> tuple[SupportEpisode, bool]:
+    """The household's latest episode in a project the person may see, and whether access is personal
+    (read with it, one query). `related`: more relations to read along (``select_related``)."""
+    scope = support_scope(user)
     episode = (
         episodes_visible_to(user)
         .filter(household__reference=household_reference)
-        .select_related("household", "household__department", "dossier")
+        .select_related("household", "household__department", "dossier", *related)
+        .annotate(personal=_carried_flag(scope.organisation_ids, "dossier_id"))
         .order_by("-referred_on", "-pk")
     )
     episodes = list(episode)
     if not episodes:
         raise SupportEpisode.DoesNotExist
     chosen = next((e for e in episodes if e.ended_on is None), episodes[0])
-    return chosen, is_personal(user, chosen.dossier)
+    return chosen, chosen.personal
 
 
 def last_review_subquery():
@@ -178,6 +208,54 @@ def project_episodes(dossier, *, personal: bool) -> QuerySet[SupportEpisode]:
         .order_by("ended", "household__reference")
     )
     return episodes
+
+
+# The list's order: ongoing supports first, then by household reference; the primary key last makes it
+# a total order, so that a page's ids (paginated) and its rows (annotated) come in the same order.
+LIST_ORDER = (
+    Case(When(ended_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    "household__reference",
+    "pk",
+)
+LIST_COLUMNS = ("pk", "household_id", "household__reference", "kind", "phase", "ended_on", "last_contact_on",
+                "in_arrears", "head_name", "review_from", "review_days")  # fmt: skip
+
+
+def open_arrears() -> Exists:
+    return Exists(ArrearsCase.objects.filter(episode=OuterRef("pk"), closed_on__isnull=True))
+
+
+def list_rows(page: QuerySet[SupportEpisode], *, personal: bool) -> list[dict]:
+    """What the list shows of the episodes of one page (``page``: the filtered episodes, ordered by
+    LIST_ORDER and sliced), as values rows, in one query.
+
+    Paginate, then annotate: the last contact, the open arrears, the head's name and when the next
+    review counts from are computed for the page's rows only (a project follows 1 600 households;
+    computed for all of them before the slice, they cost ten times the page). The same expressions
+    as `project_episodes` and `indicators.with_review_due`.
+    """
+    last_review = (
+        Contact.objects.filter(episode=OuterRef("pk"), kind=ContactKind.REVIEW)
+        .values("episode")
+        .annotate(last=Max("happened_on"))
+        .values("last")[:1]
+    )
+    last_contact = (
+        Contact.objects.filter(episode=OuterRef("pk")).values("episode").annotate(last=Max("happened_on"))
+    )
+    head = Member.objects.filter(household=OuterRef("household"), is_head=True).values("last_name")[:1]
+    return list(
+        SupportEpisode.objects.filter(pk__in=page.values("pk"))
+        .annotate(
+            last_contact_on=Subquery(last_contact.values("last")[:1]),
+            in_arrears=open_arrears(),
+            head_name=Subquery(head) if personal else Value(""),
+            review_from=Coalesce(Subquery(last_review), indicators.review_anchor()),
+            review_days=indicators.review_days_expression(),
+        )
+        .order_by(*LIST_ORDER)
+        .values(*LIST_COLUMNS)
+    )
 
 
 def search_by_name(episodes: QuerySet[SupportEpisode], text: str) -> QuerySet[SupportEpisode]:

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -68,9 +68,9 @@ def _project(request, reference) -> tuple[Dossier, bool]:
         raise Http404("Projet introuvable.") from missing
 
 
-def _episode(request, household) -> tuple[SupportEpisode, bool]:
+def _episode(request, household, *, related=()) -> tuple[SupportEpisode, bool]:
     try:
-        return selectors.episode_for(request.user, household)
+        return selectors.episode_for(request.user, household, related=related)
     except SupportEpisode.DoesNotExist as missing:
         raise Http404("Ménage introuvable.") from missing
 
@@ -116,11 +116,47 @@ def projects(request):
     })  # fmt: skip
 
 
+LIST_ROW = '<tr><td><a href="{}">{}</a></td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+OVERDUE = '<span class="fr-badge fr-badge--sm fr-badge--error">en retard : {:%d/%m/%Y}</span>'
+IN_ARREARS = '<span class="fr-badge fr-badge--sm fr-badge--warning">impayé</span>'
+
+
+def list_rows_html(rows: list[dict], *, personal: bool, today: datetime.date) -> SafeString:
+    """The list's rows written in one pass (50 rows through the template's loop, filters and ``{% url %}``
+    cost more than the queries of the page; issue #9). The same HTML as the template wrote."""
+    # One reverse() for the page: a household's reference (M-XXXXXXX) needs no quoting in a path.
+    link = reverse("households:detail", args=["__ref__"])
+    out = []
+    for row in rows:
+        reference = html.escape(row["household__reference"])
+        name = f"<td>{html.escape(str(row['head_name'] or '').upper())}</td>" if personal else ""
+        if row["ended_on"]:
+            phase = f"Terminé le {row['ended_on']:%d/%m/%Y}"
+        else:
+            phase = html.escape(_label(SupportEpisode, "phase", row["phase"]))
+        due = row["next_review_on"]
+        review = "—" if due is None else OVERDUE.format(due) if due < today else f"{due:%d/%m/%Y}"
+        contact = f"{row['last_contact_on']:%d/%m/%Y}" if row["last_contact_on"] else "—"
+        out.append(
+            LIST_ROW.format(
+                link.replace("__ref__", reference), reference, name,
+                html.escape(_label(SupportEpisode, "kind", row["kind"])), phase, review,
+                IN_ARREARS if row["in_arrears"] else "non", contact,
+            )
+        )  # fmt: skip
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
 @login_required
 def project_list(request, reference):
-    dossier, personal = _project(request, reference)
+    try:
+        dossier, personal, manager = selectors.project_access(request.user, reference)
+    except Dossier.DoesNotExist as missing:
+        raise Http404("Projet introuvable.") from missing
     form = ListFilterForm(request.GET or None)
-    episodes = indicators.with_review_due(selectors.project_episodes(dossier, personal=personal))
+    today = timezone.localdate()
+    # Filtered on the episodes' own columns; the figures of each row are read for the page only.
+    episodes = SupportEpisode.objects.filter(dossier=dossier)
     if form.is_valid():
         data = form.cleaned_data
         if data["phase"]:
@@ -131,18 +167,23 @@ def project_list(request, reference):
         elif state == "ended":
             episodes = episodes.filter(ended_on__isnull=False)
         elif state == "arrears":
-            episodes = episodes.filter(in_arrears=True)
+            episodes = episodes.filter(selectors.open_arrears())
         elif state == "overdue":
-            episodes = episodes.filter(ended_on__isnull=True, days_since_review__gt=F("review_days"))
+            # The one filter on a computed figure: the review due is computed to choose the rows.
+            episodes = indicators.overdue_reviews(episodes, today=today)
         if data["q"]:
             if personal:
                 episodes = selectors.search_by_name(episodes, data["q"])
             else:
                 episodes = episodes.filter(household__reference__icontains=data["q"].strip())
-    page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    for episode in rows:
-        episode.next_review_on = _next_review(episode)
+    page = Paginator(episodes.order_by(*selectors.LIST_ORDER), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.list_rows(page.object_list, personal=personal) if page.paginator.count else []
+    for row in rows:
+        row["next_review_on"] = (
+            row["review_from"] + datetime.timedelta(days=row["review_days"])
+            if row["ended_on"] is None and row["review_from"] is not None
+            else None
+        )
     if personal and rows:
         record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
@@ -153,8 +194,9 @@ def project_list(request, reference):
     filters_cache_key = None if typed else f"{request.GET.get('phase', '')}|{request.GET.get('state', '')}"
     return render(request, "www/households/list.html", {
         "filters_cache_key": filters_cache_key,
-        "dossier": dossier, "personal": personal, "form": form, "page": page, "rows": rows,
-        "query": query.urlencode(), "today": timezone.localdate(), "is_manager": selectors.is_manager(request.user, dossier),
+        "dossier": dossier, "personal": personal, "form": form, "page": page,
+        "rows_html": list_rows_html(rows, personal=personal, today=today),
+        "query": query.urlencode(), "is_manager": manager,
         "title": f"Ménages — {dossier}", "breadcrumb_data": _crumbs(current=str(dossier)),
     })  # fmt: skip
 
@@ -210,7 +252,7 @@ def _timeline(episode, personal: bool) -> list[dict]:
     for change in PhaseChange.objects.filter(episode=episode):
         items.append({"on": change.on, "kind": "phase", "title": f"Phase : {change.get_to_phase_display()}",
                       "detail": f"depuis « {change.get_from_phase_display()} »", "note": change.reason if personal else ""})  # fmt: skip
-    for period in TenancyPeriod.objects.filter(episode=episode).select_related("landlord"):
+    for period in TenancyPeriod.objects.filter(episode=episode):
         commune = cog.communes().get(period.commune_code)
         items.append({"on": period.starts_on, "kind": "tenancy", "title": period.get_change_display(),
                       "detail": f"{period.get_dwelling_type_display()}{' PLAI' if period.plai else ''}, "
@@ -230,8 +272,15 @@ def _timeline(episode, personal: bool) -> list[dict]:
         )
     for event in ArrearsEvent.objects.filter(case__episode=episode):
         items.append({"on": event.on, "kind": "arrears", "title": event.get_kind_display(), "detail": ""})
-    order = {"milestone": 0, "phase": 1, "tenancy": 2, "arrears": 3, "review": 4, "contact": 5}
-    items.sort(key=lambda item: (item["on"], -order[item["kind"]]), reverse=True)
+    return _sorted(items)
+
+
+TIMELINE_ORDER = {"milestone": 0, "phase": 1, "tenancy": 2, "arrears": 3, "review": 4, "contact": 5}
+
+
+def _sorted(items: list[dict]) -> list[dict]:
+    """Newest first; on the same day, a milestone above a phase change, above ... a contact."""
+    items.sort(key=lambda item: (item["on"], -TIMELINE_ORDER[item["kind"]]), reverse=True)
     return items
 
 
@@ -267,7 +316,8 @@ def timeline_html(items: list[dict]) -> SafeString:
 
 @login_required
 def detail(request, household):
-    episode, personal = _episode(request, household)
+    # The diagnostic read along with the episode (a one-to-one: one query fewer).
+    episode, personal = _episode(request, household, related=("diagnostic",))
     context = {
         "episode": episode, "household": episode.household, "dossier": episode.dossier, "personal": personal,
         "timeline": timeline_html(_timeline(episode, personal)), "title": f"Ménage {episode.household.reference}",

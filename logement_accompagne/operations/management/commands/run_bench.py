@@ -184,7 +184,12 @@ class Command(BaseCommand):
         return ops
 
     def household_operations(self) -> list[Operation]:
-        """Issue #10: the project's household list and a timeline (support worker), the indicators."""
+        """Issue #10: the project's household list and a timeline (support worker), the indicators.
+
+        The pages are held to the page floor like every page (issue #9: at most 3x the accessibility
+        page); their own statements replayed raw are the second figure (the « └ » line), what the
+        application adds over its SQL. The indicators have no page: their own SQL is their floor.
+        """
         from django.apps import apps
 
         if not apps.is_installed("logement_accompagne.households"):
@@ -213,7 +218,9 @@ class Command(BaseCommand):
         if worker is not None:
             url = reverse("households:list", args=[big.reference])
             ops.append(
-                Operation(f"liste des ménages ({big.n} suivis)", worker, get(url), floor=sql_floor(get(url)))
+                Operation(
+                    f"liste des ménages ({big.n} suivis)", worker, get(url), own_sql=sql_floor(get(url))
+                )
             )
             longest = (
                 SupportEpisode.objects.filter(dossier=big)
@@ -224,7 +231,7 @@ class Command(BaseCommand):
             url = reverse("households:detail", args=[longest.household.reference])
             ops.append(
                 Operation(
-                    f"frise d'un ménage ({longest.c} contacts)", worker, get(url), floor=sql_floor(get(url))
+                    f"frise d'un ménage ({longest.c} contacts)", worker, get(url), own_sql=sql_floor(get(url))
                 )
             )
         small_worker = worker_of(small) if small else None
@@ -232,7 +239,10 @@ class Command(BaseCommand):
             url = reverse("households:list", args=[small.reference])
             ops.append(
                 Operation(
-                    f"liste des ménages ({small.n} suivis)", small_worker, get(url), floor=sql_floor(get(url))
+                    f"liste des ménages ({small.n} suivis)",
+                    small_worker,
+                    get(url),
+                    own_sql=sql_floor(get(url)),
                 )
             )
 

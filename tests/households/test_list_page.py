@@ -1,0 +1,104 @@
+"""The project's household list: paginated on the episodes' own columns, each page's figures read for its
+rows only (issue #9). Filters, order, pages, the rows' contents and the read journal stay as they were."""
+
+import datetime
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from logement_accompagne.audit.models import ReadEntry
+from logement_accompagne.households import bulk, services
+from logement_accompagne.households.audit import EPISODE_TARGET
+from logement_accompagne.households.models import SupportEpisode
+
+from .conftest import register
+from .test_bulk_and_pages import GOOD, sheet
+
+LISTED = "liste des ménages (noms)"
+
+
+def _many(project, n: int) -> list[SupportEpisode]:
+    """n households of the project, registered in one sheet (names Nom000, Nom001...)."""
+    rows = []
+    for i in range(n):
+        row = [*GOOD]
+        row[0], row[11] = f"Nom{i:03d}", ""
+        rows.append(row)
+    bulk.import_households(user=project.worker, dossier=project.dossier, name="m.csv", content=sheet(rows))
+    return list(SupportEpisode.objects.filter(dossier=project.dossier).select_related("household"))
+
+
+def _references(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/[^"]*">(M-[0-9A-Z]{7})</a></td>', page)
+
+
+def _list(client, project, **query) -> str:
+    response = client.get(reverse("households:list", args=[project.dossier.reference]), query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_page_two_of_a_filtered_list_follows_the_first(client, project):
+    episodes = _many(project, 56)
+    ended = sorted(episodes, key=lambda e: e.household.reference)[:3]
+    for episode in ended:
+        services.end_support(user=project.worker, episode=episode, ended_on=datetime.date(2025, 6, 1),
+                             end_reason="refused", destination="shelter")  # fmt: skip
+    ongoing = sorted(e.household.reference for e in episodes if e not in ended)
+    client.force_login(project.worker)
+    first, second = _list(client, project, state="open"), _list(client, project, state="open", page=2)
+    assert _references(first) == ongoing[:50] and _references(second) == ongoing[50:]
+    assert "Ménages du projet (53)" in second and "2 / 2" in second
+    # Unfiltered: the ongoing supports first, then the ended ones, each by reference.
+    everything = _references(_list(client, project)) + _references(_list(client, project, page=2))
+    assert everything == ongoing + sorted(e.household.reference for e in ended)
+    assert "Terminé le 01/06/2025" in _list(client, project, page=2)
+
+
+def test_the_journal_has_one_entry_per_household_of_the_page(client, project):
+    episodes = {e.pk: e for e in _many(project, 53)}
+    client.force_login(project.worker)
+    shown = _references(_list(client, project, page=2))
+    entries = list(ReadEntry.objects.filter(detail=LISTED))
+    assert len(shown) == 3 and len(entries) == 3
+    assert {(e.target_type, e.actor_id, e.actor_email) for e in entries} == {
+        (EPISODE_TARGET, project.worker.pk, project.worker.email)
+    }
+    assert sorted(episodes[int(e.target_id)].household.reference for e in entries) == sorted(shown)
+    assert all(e.household_ref == str(episodes[int(e.target_id)].household_id) for e in entries)
+    # A pseudonymous reader (State services) is shown no name and writes no entry.
+    client.force_login(project.dept)
+    page = _list(client, project, page=2)
+    assert len(_references(page)) == 3 and "NOM05" not in page
+    assert ReadEntry.objects.filter(detail=LISTED).count() == 3
+
+
+def test_overdue_and_arrears_filters_after_paginating(client, project):
+    today = timezone.localdate()
+    late = register(project, last_name="Enretard", referred_on=today - datetime.timedelta(days=200))
+    on_time = register(project, last_name="Alheure", referred_on=today - datetime.timedelta(days=200))
+    services.record_contact(user=project.worker, episode=on_time, happened_on=today - datetime.timedelta(days=5),
+                            kind="review", channel="phone", result="reached")  # fmt: skip
+    fresh = register(project, last_name="Recent", referred_on=today - datetime.timedelta(days=10))
+    services.open_arrears(user=project.worker, episode=fresh, detected_on=today - datetime.timedelta(days=3),
+                          first_unpaid_rent_on=today - datetime.timedelta(days=40), balance_eur="300")  # fmt: skip
+    client.force_login(project.worker)
+    overdue = _list(client, project, state="overdue")
+    assert _references(overdue) == [late.household.reference]
+    due = late.referred_on + datetime.timedelta(days=61)
+    assert f"en retard : {due:%d/%m/%Y}" in overdue and "<td>ENRETARD</td>" in overdue
+    arrears = _list(client, project, state="arrears")
+    assert _references(arrears) == [fresh.household.reference] and 'fr-badge--warning">impayé<' in arrears
+    # The row of the support reviewed 5 days ago: its next review, its last contact, no arrears.
+    every = _list(client, project)
+    row = every[every.index(on_time.household.reference) :].split("</tr>")[0]
+    next_review = today - datetime.timedelta(days=5) + datetime.timedelta(days=61)
+    assert (
+        f"<td>{next_review:%d/%m/%Y}</td><td>non</td><td>{today - datetime.timedelta(days=5):%d/%m/%Y}</td>"
+        in row
+    )
+    assert "<td>ALHEURE</td><td>Accès au logement</td>" in row
+    # Searching a name still works, and finds nothing else.
+    assert _references(_list(client, project, q="alheu")) == [on_time.household.reference]
+    assert "Aucun ménage." in _list(client, project, q="personne")
