@@ -235,11 +235,20 @@ class SupportEpisode(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The household's reference copied (it never changes): the project's list is ordered by it, and a
+    # page of 50 out of 1 600 households is then chosen from one index, without reading the households
+    # (issue #9). Filled by save() and by the reference data's generator. Nullable only so that SQLite
+    # adds the column in place: rebuilding the table would drop its trigger (0002_no_contact_after_exit).
+    household_reference = models.CharField("référence du ménage", max_length=12, editable=False, null=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = "accompagnement"
         ordering = ["-referred_on", "-id"]
-        indexes = [models.Index(fields=["dossier", "ended_on"])]
+        # The list's filters and order (selectors.LIST_ORDER) read from this index alone.
+        indexes = [
+            # (the primary key in it too: PostgreSQL reads a page of ids from the index only)
+            models.Index(fields=["dossier", "ended_on", "household_reference", "id"], name="episode_list_idx")
+        ]
         constraints = [
             _valid("kind", SupportKind),
             _valid("referral_source", ReferralSource),
@@ -316,6 +325,13 @@ class SupportEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.reference} — {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.household_reference and self.household_id is not None:
+            self.household_reference = self.household.reference
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "household_reference"}
+        super().save(*args, **kwargs)
 
 
 class PhaseChange(models.Model):

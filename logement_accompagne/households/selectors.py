@@ -210,14 +210,15 @@ def project_episodes(dossier, *, personal: bool) -> QuerySet[SupportEpisode]:
     return episodes
 
 
-# The list's order: ongoing supports first, then by household reference; the primary key last makes it
-# a total order, so that a page's ids (paginated) and its rows (annotated) come in the same order.
+# The list's order: ongoing supports first, then by household reference (the episode's copy: read from
+# the list's index, no household read); the primary key last makes it a total order, so that a page's
+# ids (paginated) and its rows (annotated) come in the same order.
 LIST_ORDER = (
     Case(When(ended_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-    "household__reference",
+    "household_reference",
     "pk",
 )
-LIST_COLUMNS = ("pk", "household_id", "household__reference", "kind", "phase", "ended_on", "last_contact_on",
+LIST_COLUMNS = ("pk", "household_id", "household_reference", "kind", "phase", "ended_on", "last_contact_on",
                 "in_arrears", "head_name", "review_from", "review_days")  # fmt: skip
 
 
@@ -266,7 +267,7 @@ def search_by_name(episodes: QuerySet[SupportEpisode], text: str) -> QuerySet[Su
     names = Member.objects.filter(household=OuterRef("household")).filter(
         Q(last_name__icontains=text) | Q(first_name__icontains=text)
     )
-    return episodes.filter(Q(Exists(names)) | Q(household__reference__icontains=text))
+    return episodes.filter(Q(Exists(names)) | Q(household_reference__icontains=text))
 
 
 def private_notes_for(user, episode) -> QuerySet[PrivateNote]:

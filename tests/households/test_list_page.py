@@ -102,3 +102,12 @@ def test_overdue_and_arrears_filters_after_paginating(client, project):
     # Searching a name still works, and finds nothing else.
     assert _references(_list(client, project, q="alheu")) == [on_time.household.reference]
     assert "Aucun ménage." in _list(client, project, q="personne")
+
+
+def test_every_episode_carries_its_households_reference(project):
+    """The list orders by the episode's copy of the reference: every way of creating one fills it."""
+    register(project, last_name="Seul")
+    _many(project, 3)
+    episodes = list(SupportEpisode.objects.select_related("household"))
+    assert len(episodes) == 4
+    assert all(e.household_reference == e.household.reference for e in episodes)

@@ -191,7 +191,8 @@ def generate(ctx: Context) -> None:
 def episode_plan(ctx: Context, household, dossier, referred: datetime.date, worker) -> SupportEpisode:
     rng = ctx.rng
     kind = weighted(rng, KINDS)
-    episode = SupportEpisode(household=household, dossier=dossier, kind=kind, referral_source=weighted(rng, SOURCES),
+    episode = SupportEpisode(household=household, household_reference=household.reference, dossier=dossier, kind=kind,
+                             referral_source=weighted(rng, SOURCES),
                              intensity=rng.choice(Intensity.values), referred_on=referred, created_by_id=worker,
                              created_at=EPOCH)  # fmt: skip
     horizon = (TODAY - referred).days

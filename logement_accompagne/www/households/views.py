@@ -128,7 +128,7 @@ def list_rows_html(rows: list[dict], *, personal: bool, today: datetime.date) ->
     link = reverse("households:detail", args=["__ref__"])
     out = []
     for row in rows:
-        reference = html.escape(row["household__reference"])
+        reference = html.escape(row["household_reference"])
         name = f"<td>{html.escape(str(row['head_name'] or '').upper())}</td>" if personal else ""
         if row["ended_on"]:
             phase = f"Terminé le {row['ended_on']:%d/%m/%Y}"
@@ -175,7 +175,7 @@ def project_list(request, reference):
             if personal:
                 episodes = selectors.search_by_name(episodes, data["q"])
             else:
-                episodes = episodes.filter(household__reference__icontains=data["q"].strip())
+                episodes = episodes.filter(household_reference__icontains=data["q"].strip())
     page = Paginator(episodes.order_by(*selectors.LIST_ORDER), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.list_rows(page.object_list, personal=personal) if page.paginator.count else []
     for row in rows:
