@@ -68,9 +68,9 @@ def _project(request, reference) -> tuple[Dossier, bool]:
         raise Http404("Projet introuvable.") from missing
 
 
-def _episode(request, household, *, related=()) -> tuple[SupportEpisode, bool]:
+def _episode(request, household, *, related=(), defer=()) -> tuple[SupportEpisode, bool]:
     try:
-        return selectors.episode_for(request.user, household, related=related)
+        return selectors.episode_for(request.user, household, related=related, defer=defer)
     except SupportEpisode.DoesNotExist as missing:
         raise Http404("Ménage introuvable.") from missing
 
@@ -316,8 +316,9 @@ def timeline_html(items: list[dict]) -> SafeString:
 
 @login_required
 def detail(request, household):
-    # The diagnostic read along with the episode (a one-to-one: one query fewer).
-    episode, personal = _episode(request, household, related=("diagnostic",))
+    # The diagnostic read along with the episode (a one-to-one: one query fewer), of the project only
+    # what the page shows.
+    episode, personal = _episode(request, household, related=("diagnostic",), defer=selectors.DOSSIER_UNSHOWN)
     context = {
         "episode": episode, "household": episode.household, "dossier": episode.dossier, "personal": personal,
         "timeline": timeline_html(_timeline(episode, personal)), "title": f"Ménage {episode.household.reference}",
