@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from logement_accompagne.audit import selectors
 from logement_accompagne.audit.models import AppendOnly, FieldChange, ReadEntry
-from logement_accompagne.audit.services import record_changes, record_read
+from logement_accompagne.audit.services import record_changes, record_read, record_reads
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import CostKind, Status
 from tests.lifecycle import advance
@@ -102,6 +102,23 @@ def test_reads_of_personal_data_carry_the_household(cast):
     assert selectors.reads_of(target_type="households.contact", target_id=17).get().actor == cast.dept
     with pytest.raises(ValueError):
         record_read(cast.dept)
+
+
+def test_many_reads_are_journalled_in_one_go_each_as_record_read_would(cast):
+    """record_reads writes its rows by hand (a list page): the same columns as record_read, any number."""
+    assert record_reads(cast.dept, "households.supportepisode", [], detail="rien") == 0
+    assert record_reads(cast.dept, "households.supportepisode", [(n, 1000 + n) for n in range(230)],
+                        detail="liste") == 230  # fmt: skip
+    single = record_read(cast.dept, target_type="households.supportepisode", target_id=7, household=1007,
+                         detail="liste")  # fmt: skip
+    many = ReadEntry.objects.exclude(pk=single.pk)
+    assert many.count() == 230 and selectors.reads_of_household(1007).count() == 2
+    entry = many.get(target_id="7")
+    columns = ("actor_id", "actor_email", "target_type", "household_ref", "detail")
+    assert [getattr(entry, c) for c in columns] == [getattr(single, c) for c in columns]
+    assert abs((entry.at - single.at).total_seconds()) < 60
+    record_reads(None, "households.supportepisode", [(1, None)])
+    assert ReadEntry.objects.filter(actor=None, actor_email="", household_ref="").count() == 1
 
 
 def test_the_journal_is_append_only(cast):
