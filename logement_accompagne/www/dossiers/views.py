@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -40,6 +39,7 @@ from logement_accompagne.www.access import (
     visible_dossier,
 )
 
+from ..pagination import page_of
 from . import display
 from .forms import (
     COFUNDING_PREFIX,
@@ -100,7 +100,7 @@ def dossier_list(request):
     dossiers = (
         dossiers_visible_to(request.user).filter(pk__in=carried.values("dossier_id")).order_by("-updated_at")
     )
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(dossiers.values(*display.TABLE_VALUES), PAGE_SIZE, request.GET.get("page"))
     page.object_list = display.dossier_table_rows(page.object_list)
     return render(
         request,
