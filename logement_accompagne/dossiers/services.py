@@ -402,6 +402,9 @@ def _attach_carrier(dossier: Dossier, organisation: Organisation) -> DossierCarr
     )
     if not created:
         raise ValidationError("Cette organisation porte déjà ce dossier.")
+    # The dossier's carriers changed (an invitation can be accepted once the dossier is filed): the
+    # lists that show them are kept per version of the filed dossiers (listing.filed_version).
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
     return link
 
 

@@ -225,3 +225,17 @@ def test_cached_queue_rows_follow_states_edits_and_names(
     assert "Aucun dossier" in queue_table(client, status=Status.SUBMITTED)
     # Another person with another reach never reads these rows.
     assert "Aucun dossier" in queue_table(login(cast.dept_other))
+
+
+def test_cached_queue_rows_show_a_carrier_who_joins_a_filed_dossier(login, cast, real_fragment_cache):
+    """An invitation sent on the draft can be accepted once the dossier is filed."""
+    from logement_accompagne.organisations.enums import Role
+
+    partner = factories.OrganisationFactory(kind="association", name="Association Habitat Solidaire")
+    admin = factories.member(partner, Role.ORGANISATION_ADMIN, email="admin@ahs.fr")
+    invitation = services.invite_carrier(user=cast.carrier, dossier=cast.dossier, organisation=partner)
+    advance(cast, Status.SUBMITTED)
+    client = login(cast.dept)
+    assert "Association Habitat Solidaire" not in queue_table(client)
+    services.answer_invitation(user=admin, invitation=invitation, accept=True)
+    assert "Association Habitat Solidaire" in queue_table(client)
