@@ -111,3 +111,31 @@ def test_every_episode_carries_its_households_reference(project):
     episodes = list(SupportEpisode.objects.select_related("household"))
     assert len(episodes) == 4
     assert all(e.household_reference == e.household.reference for e in episodes)
+
+
+def test_the_rows_statement_compiled_once_reads_what_the_orm_reads(project):
+    """list_rows runs a statement the ORM built once per process: same rows as the queryset, any page."""
+    from logement_accompagne.households import selectors
+
+    today = timezone.localdate()
+    first = register(project, last_name="Premier", referred_on=today - datetime.timedelta(days=90))
+    services.record_contact(user=project.worker, episode=first, happened_on=today - datetime.timedelta(days=2),
+                            kind="review", channel="phone", result="reached")  # fmt: skip
+    services.open_arrears(user=project.worker, episode=first, detected_on=today - datetime.timedelta(days=1),
+                          first_unpaid_rent_on=today - datetime.timedelta(days=30), balance_eur="100")  # fmt: skip
+    _many(project, 4)
+    ids = list(SupportEpisode.objects.values_list("pk", flat=True))
+    for personal in (True, False):
+        for chosen in (ids, ids[:1], ids[2:]):
+            assert selectors.list_rows(chosen, personal=personal) == list(
+                selectors._list_rows_queryset(chosen, personal=personal)
+            )
+    row = selectors.list_rows([first.pk], personal=True)[0]
+    assert (row["in_arrears"], row["head_name"], row["last_contact_on"]) == (
+        True, "Premier", today - datetime.timedelta(days=2)
+    )  # fmt: skip
+    assert selectors.list_rows([], personal=True) == []
+    statement = selectors._list_rows_statement(True, "default")
+    # Kept per process: SQL and constants only, the ids of a page go in place of its markers.
+    assert "Premier" not in repr(statement) and "M-" not in repr(statement)
+    assert [statement[1][position] for position in statement[2]] == list(selectors._MARKERS)

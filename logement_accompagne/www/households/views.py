@@ -42,6 +42,7 @@ from logement_accompagne.households.models import (
     TenancyPeriod,
 )
 from logement_accompagne.territories import cog
+from logement_accompagne.www.pagination import page_of
 
 from .forms import (
     ContactForm,
@@ -55,7 +56,7 @@ from .forms import (
     RegisterForm,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = selectors.LIST_PAGE_ROWS  # the list's page (selectors.list_rows reads at most that)
 PERSONAL_ONLY = (
     "Réservé aux accompagnateurs du projet : les noms et les notes ne sortent pas de leur organisme."
 )
@@ -176,8 +177,11 @@ def project_list(request, reference):
                 episodes = selectors.search_by_name(episodes, data["q"])
             else:
                 episodes = episodes.filter(household_reference__icontains=data["q"].strip())
-    page = Paginator(episodes.order_by(*selectors.LIST_ORDER), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.list_rows(page.object_list, personal=personal) if page.paginator.count else []
+    # The page's ids first (from the list's index; no COUNT when the first page holds every row), then
+    # what the list shows of those rows only.
+    ids = episodes.order_by(*selectors.LIST_ORDER).values_list("pk", flat=True)
+    page = page_of(ids, PAGE_SIZE, request.GET.get("page"))
+    rows = selectors.list_rows(page.object_list, personal=personal)
     for row in rows:
         row["next_review_on"] = (
             row["review_from"] + datetime.timedelta(days=row["review_days"])
