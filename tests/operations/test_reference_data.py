@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, F
 
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import CommitteeDecision, DepartmentalOpinion, Dossier
@@ -87,6 +87,8 @@ def test_households_at_a_small_scale_fill_every_record_and_include_transfers():
     episodes = SupportEpisode.objects.all()
     assert not episodes.exclude(dossier__status=Status.SELECTED).exists()
     assert set(episodes.values_list("kind", flat=True)) == {"access", "keeping", "both", "diagnostic"}
+    # The episodes carry their household's reference (the project's list orders by it).
+    assert not episodes.exclude(household_reference=F("household__reference")).exists()
     ended = episodes.filter(ended_on__isnull=False)
     assert OutcomeSnapshot.objects.count() == ended.count() > 0
     assert OutcomeSnapshot.objects.filter(housed_6_months__isnull=False).exists()
