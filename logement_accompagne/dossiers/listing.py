@@ -129,7 +129,7 @@ def recently_decided(dossiers, limit: int = 50) -> list[dict]:
 # of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
 # that staleness.
 #
-# Lists also show names kept elsewhere (an organisation's, a call's title): a change of one of them
+# Lists also show names kept elsewhere (an organisation's, a call's title, an opinion's author): a change of one of them
 # writes a new names mark (``names_changed``, from the receivers below), which every key contains. The
 # mark lives in the fragments cache, so it reaches the processes sharing it; the others see the new
 # name within VERSIONED_TTL.
@@ -193,12 +193,24 @@ def _granted_by_call() -> dict[int, Decimal]:
 
 
 def names_changed(**kwargs) -> None:
-    """A name shown in lists changed (organisation, call, department): every cached list is rebuilt."""
+    """A name shown in lists changed (organisation, call, department, region, a person's name): every
+    cached list is rebuilt."""
     caches["fragments"].set(NAMES_MARK, time.time_ns(), None)
+
+
+# What a person's saves may change that lists show: the author's name on the committee's opinion
+# cards. Every sign-in saves ``last_login`` alone, which must not rebuild every list.
+PERSON_NAME_FIELDS = frozenset({"first_name", "last_name", "email"})
+
+
+def person_changed(*, update_fields=None, **kwargs) -> None:
+    if update_fields is None or PERSON_NAME_FIELDS & set(update_fields):
+        names_changed()
 
 
 def watch_names() -> None:
     """Connected once the apps are ready (``DossiersConfig.ready``)."""
-    for model in ("organisations.Organisation", "calls.Call", "territories.Department"):
+    for model in ("organisations.Organisation", "calls.Call", "territories.Department", "territories.Region"):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"lists-names:{model}")
         post_delete.connect(names_changed, sender=model, dispatch_uid=f"lists-names-gone:{model}")
+    post_save.connect(person_changed, sender="organisations.User", dispatch_uid="lists-names:person")

@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -33,7 +34,7 @@ from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from logement_accompagne.dossiers.models import DepartmentalOpinion, Dossier, RegionalOpinion
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 
-from .session_services import proposed_by_call
+from .session_services import pending_proposals, proposed_by_call
 from .sessions import CommitteeSession, ProposedDecision
 
 
@@ -114,16 +115,43 @@ def page_rows(page_queryset) -> list[listing.Row]:
 def envelopes(user, session: CommitteeSession, *, call: Call | None = None) -> list[dict]:
     """Per call: envelope, granted, proposed by the session, left once the proposals are recorded."""
     calls = [call] if call else list(Call.objects.order_by("-year", "title"))
-    granted = listing.granted_by_call()
-    proposed = proposed_by_call(session)
+    return _envelopes(user, call, [(item, item.pk, item.envelope_eur) for item in calls],
+                      proposed_by_call(session))  # fmt: skip
+
+
+def agenda_figures(user, session: CommitteeSession, *, call: Call | None = None,
+                   version: str | None = None) -> tuple[list[dict], int]:  # fmt: skip
+    """The agenda's envelopes (``envelopes``, each call as its title: plain values, for the cache)
+    and the number of proposals the session may confirm, every call included: one aggregate gives
+    both (the proposals not yet recorded whose dossier still waits)."""
+    calls = Call.objects.order_by("-year", "title")
+    if call:
+        calls = calls.filter(pk=call.pk)
+    pending = (
+        pending_proposals(session)
+        .order_by()
+        .values("dossier__call")
+        .annotate(total=Sum("amount_eur", filter=Q(selected=True)), n=Count("pk"))
+    )
+    proposed, pending_count = {}, 0
+    for row in pending:
+        proposed[row["dossier__call"]] = row["total"] or Decimal("0")
+        pending_count += row["n"]
+    rows = calls.values_list("title", "pk", "envelope_eur")
+    return _envelopes(user, call, list(rows), proposed, version=version), pending_count
+
+
+def _envelopes(user, call, calls, proposed, *, version=None) -> list[dict]:
+    """``calls``: (what the row shows as its call, pk, envelope) each."""
+    granted = listing.granted_by_call(version=version)
     waiting_by_call = dict(waiting(user, call=call).order_by().values_list("call").annotate(n=Count("pk")))
     result = []
-    for item in calls:
-        done = granted.get(item.pk, Decimal("0"))
-        planned = proposed.get(item.pk, Decimal("0"))
-        result.append({"call": item, "envelope": item.envelope_eur, "granted": done, "proposed": planned,
-                       "remaining": item.envelope_eur - done - planned, "waiting": waiting_by_call.get(item.pk, 0),
-                       "overspent": item.envelope_eur - done - planned < 0})  # fmt: skip
+    for item, pk, envelope in calls:
+        done = granted.get(pk, Decimal("0"))
+        planned = proposed.get(pk, Decimal("0"))
+        result.append({"call": item, "envelope": envelope, "granted": done, "proposed": planned,
+                       "remaining": envelope - done - planned, "waiting": waiting_by_call.get(pk, 0),
+                       "overspent": envelope - done - planned < 0})  # fmt: skip
     return result
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import Status
 from tests import factories
@@ -47,10 +48,10 @@ def test_committee_envelopes_show_what_was_granted_per_call(login, cast):
         advance(cast, Status.SELECTED, dossier=dossier)
     other_call = factories.CallFactory(title="Appel 2027")
     response = login(cast.committee).get(reverse("committee:index"))
-    envelopes = {row["call"].pk: row for row in response.context["envelopes"]}
+    envelopes = {row["call_id"]: row for row in response.context["envelopes"]}
     # One aggregate for all calls gives what the service's rule gives call by call.
     for row in envelopes.values():
-        assert row["granted"] == services.granted_total(row["call"])
+        assert row["granted"] == services.granted_total(Call.objects.get(pk=row["call_id"]))
         assert row["remaining"] == row["envelope"] - row["granted"]
     assert sum(row["granted"] for row in envelopes.values()) >= Decimal("50000")
     assert envelopes[other_call.pk]["granted"] == 0
@@ -100,7 +101,7 @@ def test_cached_granted_amounts_follow_decisions_and_reopened_decisions(login, c
 
     def granted():
         envelopes = client.get(reverse("committee:index")).context["envelopes"]
-        return {row["call"].pk: row["granted"] for row in envelopes}[cast.dossier.call_id]
+        return {row["call_id"]: row["granted"] for row in envelopes}[cast.dossier.call_id]
 
     advance(cast, Status.COMMITTEE)
     assert granted() == 0

@@ -11,12 +11,13 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import listing, services
 from logement_accompagne.dossiers.enums import Status
-from logement_accompagne.dossiers.models import DepartmentalOpinion, Dossier, RegionalOpinion
+from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition
 from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
 from logement_accompagne.organisations.selectors import scope_of
@@ -47,37 +48,26 @@ def index(request):
         raise PermissionDenied("Cette page est réservée au comité national.")
     form = CallFilterForm(request.GET or None)
     call = form.cleaned_data.get("call") if form.is_valid() else None
-    calls = [call] if call else list(Call.objects.order_by("-year", "title"))
-    visible = dossiers_visible_to(request.user)
-    if call:
-        visible = visible.filter(call=call)
-    # Per call, cached like the queue's counts per state (dossiers.listing.cached_figure).
+    # Everything below the filter is kept per version of the filed dossiers and per names mark
+    # (dossiers.listing.cached_figure): decisions, reopened decisions and opinions move a dossier's
+    # updated_at (services._move, services._touch); a renamed call, organisation, department or
+    # person writes a new names mark. A page seen again costs one indexed query and cache reads.
     version = listing.filed_version()
-    waiting = listing.cached_figure(
-        f"committee-waiting:{scope.committee}:{scope.administrator}:{call.pk if call else ''}",
-        lambda: dict(
-            visible.filter(status=Status.COMMITTEE).order_by().values_list("call").annotate(n=Count("pk"))
+    reach = f"{scope.committee}:{scope.administrator}:{call.pk if call else ''}"
+    head = listing.cached_figure(
+        f"committee-head:{reach}", lambda: committee_head(request.user, call, version), version=version
+    )
+    # The paginator only places the page (positions); its rows are read on a cache miss only.
+    paginator = Paginator(range(head["awaiting_count"]), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    first = (page.number - 1) * PAGE_SIZE
+    awaiting = listing.cached_figure(
+        f"committee-awaiting:{reach}:{page.number}",
+        lambda: awaiting_articles(
+            waiting_in_order(request.user, call)[first : first + PAGE_SIZE], can_decide=scope.committee
         ),
         version=version,
     )
-    # One aggregate for every call's granted amount (not one query per call), cached the same way.
-    granted = listing.granted_by_call(version=version)
-    envelopes = [
-        {"call": item, "envelope": item.envelope_eur, "granted": granted.get(item.pk, Decimal("0")),
-         "remaining": item.envelope_eur - granted.get(item.pk, Decimal("0")), "waiting": waiting.get(item.pk, 0)}
-        for item in calls
-    ]  # fmt: skip
-    # The page's keys first, sorted from the dossier_committee_order_idx index alone (not the rows).
-    awaiting = (
-        visible.filter(status=Status.COMMITTEE)
-        .order_by("call__year", "name", "pk")
-        .values_list("pk", flat=True)
-    )
-    # 50 per page: the page costs the same with 10 or 1 000 dossiers waiting (issue #9).
-    paginator = Paginator(awaiting, PAGE_SIZE)
-    paginator.count = sum(waiting.values())
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = awaiting_articles(page.object_list, can_decide=scope.committee)
     return render(
         request,
         "www/committee/index.html",
@@ -86,14 +76,61 @@ def index(request):
             "form": form,
             # The administrator sees the committee's page but decides nothing.
             "can_decide": scope.committee,
-            "envelopes": envelopes,
-            "awaiting": page.object_list,
+            **head,
+            "awaiting": awaiting,
             "page_obj": page,
-            "awaiting_count": paginator.count,
-            "decided": decided_rows(listing.recently_decided(visible)),
             "breadcrumb_data": crumbs(None, "Comité"),
         },
     )
+
+
+def waiting_in_order(user, call):
+    """The dossiers awaiting a decision, in the committee's order (dossier_committee_order_idx)."""
+    visible = dossiers_visible_to(user).filter(status=Status.COMMITTEE)
+    if call:
+        visible = visible.filter(call=call)
+    return visible.order_by("call__year", "name", "pk")
+
+
+ENVELOPE_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+
+
+def committee_head(user, call, version: str) -> dict:
+    """The envelopes (per call: envelope, granted, remaining, waiting) and the recent decisions, as
+    plain values and HTML written here: what the cache keeps for the page, no model instance."""
+    calls = Call.objects.order_by("-year", "title")
+    visible = dossiers_visible_to(user)
+    if call:
+        calls, visible = calls.filter(pk=call.pk), visible.filter(call=call)
+    waiting = dict(
+        visible.filter(status=Status.COMMITTEE).order_by().values_list("call").annotate(n=Count("pk"))
+    )
+    # One aggregate for every call's granted amount (not one query per call), cached on its own.
+    granted = listing.granted_by_call(version=version)
+    envelopes = []
+    for pk, title, amount in calls.values_list("pk", "title", "envelope_eur"):
+        done = granted.get(pk, Decimal("0"))
+        envelopes.append({"call_id": pk, "call": title, "envelope": amount, "granted": done,
+                          "remaining": amount - done, "waiting": waiting.get(pk, 0)})  # fmt: skip
+    return {
+        "envelopes": envelopes,
+        "envelopes_html": SafeString(
+            "".join(
+                format_html(
+                    ENVELOPE_ROW,
+                    row["call"],
+                    euros(row["envelope"]),
+                    euros(row["granted"]),
+                    euros(row["remaining"]),
+                    row["waiting"],
+                )  # fmt: skip
+                for row in envelopes
+            )
+            or '<tr><td colspan="5">Aucun appel à projets.</td></tr>'
+        ),
+        "awaiting_count": sum(waiting.values()),
+        "decided": decided_rows(listing.recently_decided(visible)),
+    }
 
 
 ARTICLE = (
@@ -108,12 +145,11 @@ DECIDE = (
 
 
 def awaiting_articles(dossiers, *, can_decide: bool) -> list:
-    """The page's dossiers (their keys, in order) awaiting a decision, each with both opinions, as HTML written here in one
-    pass: values rows in three queries, the opinions in two (issue #9: a template loop with three
-    includes per dossier made this page many times its floor)."""
-    pks = list(dossiers)
-    order = {pk: n for n, pk in enumerate(pks)}
-    rows = sorted(listing.rows(Dossier.objects.filter(pk__in=pks)), key=lambda row: order[row.pk])
+    """The page's dossiers (a sliced, ordered queryset) awaiting a decision, each with both opinions,
+    as HTML written here in one pass: values rows in three queries, the opinions in two (issue #9: a
+    template loop with three includes per dossier made this page many times its floor)."""
+    rows = listing.rows(dossiers)
+    pks = [row.pk for row in rows]
     opinions = {model: opinion_rows(model, pks) for model in (DepartmentalOpinion, RegionalOpinion)}
     placeholder = "00000000-0000-0000-0000-000000000000"
     detail = reverse("dossiers:detail", args=[placeholder])

@@ -100,6 +100,15 @@ def cold_dashboards():
     caches["shared"].clear()
 
 
+def cold_lists():
+    """A new names mark: every list kept per version of the filed dossiers (dossiers.listing.cached_figure)
+    is built again, as after a change, while the layout's own fragments (footer, theme) stay cached as
+    they do for the floor. Measures the page as built, not a cache read."""
+    from logement_accompagne.dossiers import listing
+
+    listing.names_changed()
+
+
 def hand_sql_floor(territory) -> Callable[[Client], object]:
     """The floor of a dashboard: the same figures computed by SQL written by hand (operations.bench_sql).
 
@@ -171,6 +180,7 @@ class Command(BaseCommand):
             Operation("file comité (national)", committee, get(queue)),
             Operation("file comité, dernière page", committee, get(f"{queue}?page=last")),
             Operation("page comité", committee, get(reverse("committee:index"))),
+            Operation("page comité (à froid)", committee, get(reverse("committee:index")), before=cold_lists),
             Operation("mes dossiers (porteur)", carrier, get(reverse("dossiers:list"))),
             Operation("page dossier (comité)", committee, get(reverse("dossiers:detail", args=[dossier.reference]))),
         ]  # fmt: skip
@@ -358,6 +368,9 @@ class Command(BaseCommand):
         url = reverse("committee:session", args=[session.reference])
         return [
             Operation(f"ordre du jour, {pending} en attente", committee, get(url)),
+            Operation(
+                f"ordre du jour, {pending} en attente (à froid)", committee, get(url), before=cold_lists
+            ),
             Operation(
                 f"ordre du jour trié coût, {pending} en att.", committee, get(f"{url}?tri=cout&page=2")
             ),
