@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
 
 from logement_accompagne.dossiers import listing
@@ -25,6 +25,7 @@ from logement_accompagne.grants.sessions import CommitteeSession
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import error_text, visible_dossier
 from logement_accompagne.www.dossiers.views import crumbs
+from logement_accompagne.www.review.cards import _e
 from logement_accompagne.www.templatetags.www_tags import euros
 
 from .forms import CallFilterForm, ProposalForm, SessionForm
@@ -218,29 +219,31 @@ def agenda_rows(rows, session, *, can_decide: bool) -> dict:
     record_url = reverse("committee:record", args=[session.reference, PLACEHOLDER])
     verdicts, levels = dict(Verdict.choices), dict(Reproducibility.choices)
     html = []
+    # str.format over escaped values (review.cards._e), not format_html: lazy-wrapped escapes were a
+    # large part of the agenda built after a change.
     for row in rows:
-        extra, reference, title = row.extra, str(row.reference), str(row)
+        extra, reference, title = row.extra, str(row.reference), _e(row)
         selected = extra["proposal_selected"]
         if selected is None:
             proposal = "—"
         else:
-            proposal = f"Retenu, {euros(extra['proposal_amount_eur'])}" if selected else "Non retenu"
+            proposal = f"Retenu, {_e(euros(extra['proposal_amount_eur']))}" if selected else "Non retenu"
         actions = ""
         if can_decide:
             record = (
-                format_html(RECORD, record_url.replace(PLACEHOLDER, reference), mark_safe(CSRF_MARK), title)
+                RECORD.format(record_url.replace(PLACEHOLDER, reference), CSRF_MARK, title)
                 if selected is not None
                 else ""
             )
-            actions = format_html(ACTIONS, propose_url.replace(PLACEHOLDER, reference),
-                                  "Proposer" if selected is None else "Modifier", title, record)  # fmt: skip
-        html.append(format_html(
-            AGENDA_ROW, detail.replace(PLACEHOLDER, reference), title, row.carriers_display, row.call_title,
-            extra["region_name"] or "—", row.department_codes,
-            verdicts.get(extra["regional_verdict"], "—") if extra["regional_verdict"] else "—",
-            levels.get(extra["reproducibility"], "—") if extra["reproducibility"] else "—",
-            euros(row.requested_amount_eur), row.households or "?", euros(extra["cost_per_household_eur"]),
-            proposal, actions,
+            actions = ACTIONS.format(propose_url.replace(PLACEHOLDER, reference),
+                                     "Proposer" if selected is None else "Modifier", title, record)  # fmt: skip
+        html.append(AGENDA_ROW.format(
+            detail.replace(PLACEHOLDER, reference), title, _e(row.carriers_display), _e(row.call_title),
+            _e(extra["region_name"] or "—"), _e(row.department_codes),
+            _e(verdicts.get(extra["regional_verdict"], "—")) if extra["regional_verdict"] else "—",
+            _e(levels.get(extra["reproducibility"], "—")) if extra["reproducibility"] else "—",
+            _e(euros(row.requested_amount_eur)), _e(row.households or "?"),
+            _e(euros(extra["cost_per_household_eur"])), proposal, actions,
         ))  # fmt: skip
     return {
         "rows": [{"pk": row.pk, "title": str(row)} for row in rows],
