@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +19,7 @@ from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition
 from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
+from logement_accompagne.grants import agenda
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
@@ -98,20 +98,17 @@ ENVELOPE_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>
 def committee_head(user, call, version: str) -> dict:
     """The envelopes (per call: envelope, granted, remaining, waiting) and the recent decisions, as
     plain values and HTML written here: what the cache keeps for the page, no model instance."""
-    calls = Call.objects.order_by("-year", "title")
     visible = dossiers_visible_to(user)
     if call:
-        calls, visible = calls.filter(pk=call.pk), visible.filter(call=call)
-    waiting = dict(
-        visible.filter(status=Status.COMMITTEE).order_by().values_list("call").annotate(n=Count("pk"))
-    )
+        visible = visible.filter(call=call)
     # One aggregate for every call's granted amount (not one query per call), cached on its own.
     granted = listing.granted_by_call(version=version)
     envelopes = []
-    for pk, title, amount in calls.values_list("pk", "title", "envelope_eur"):
+    calls = agenda.calls_with_waiting(user, call=call).values_list("pk", "title", "envelope_eur", "waiting")
+    for pk, title, amount, waiting in calls:
         done = granted.get(pk, Decimal("0"))
         envelopes.append({"call_id": pk, "call": title, "envelope": amount, "granted": done,
-                          "remaining": amount - done, "waiting": waiting.get(pk, 0)})  # fmt: skip
+                          "remaining": amount - done, "waiting": waiting})  # fmt: skip
     return {
         "envelopes": envelopes,
         "envelopes_html": SafeString(
@@ -128,7 +125,7 @@ def committee_head(user, call, version: str) -> dict:
             )
             or '<tr><td colspan="5">Aucun appel à projets.</td></tr>'
         ),
-        "awaiting_count": sum(waiting.values()),
+        "awaiting_count": sum(row["waiting"] for row in envelopes),
         "decided": decided_rows(listing.recently_decided(visible)),
     }
 
