@@ -138,13 +138,25 @@ NAMES_MARK = "lists:names-mark"
 
 
 def filed_version() -> str:
-    latest = (
+    return version_text(_latest_filed().first())
+
+
+def filed_version_subquery() -> Subquery:
+    """The filed dossiers' version as a subquery, for a page that reads another row anyway (a
+    committee session): one round trip fewer; ``version_text`` turns the value into the version."""
+    return Subquery(_latest_filed()[:1])
+
+
+def version_text(latest) -> str:
+    return latest.isoformat() if latest else "none"
+
+
+def _latest_filed():
+    return (
         Dossier.objects.filter(submitted_at__isnull=False)
         .order_by("-updated_at")
         .values_list("updated_at", flat=True)
-        .first()
     )
-    return latest.isoformat() if latest else "none"
 
 
 def cached_figure(key: str, compute, *, version: str | None = None):

@@ -393,3 +393,19 @@ def test_cached_agenda_follows_proposals_decisions_opinions_and_names(
     # The administrator reads the same agenda without the committee's buttons.
     _, rows = agenda_sections(login(cast.admin), session)
     assert str(second) in rows and "Proposer" not in rows and "csrfmiddlewaretoken" not in rows
+
+
+def test_the_filed_version_read_with_a_session_is_the_filed_version(cast):
+    """The agenda reads the filed dossiers' version in the session's query: the same text."""
+    from logement_accompagne.dossiers import listing
+    from logement_accompagne.grants.sessions import CommitteeSession
+    from tests.grants.conftest import open_session
+
+    session = open_session(cast)
+
+    def read():
+        return CommitteeSession.objects.annotate(v=listing.filed_version_subquery()).get(pk=session.pk).v
+
+    assert listing.version_text(read()) == listing.filed_version() == "none"
+    advance(cast, Status.COMMITTEE)
+    assert listing.version_text(read()) == listing.filed_version() != "none"

@@ -104,12 +104,13 @@ def _sort_links(request, current: str) -> list[dict]:
 @login_required
 def session_agenda(request, reference):
     scope = _scope(request)
-    # The session and what marks its proposals (the latest proposed_at, their number: a proposal
-    # made, changed or withdrawn moves it) in one query.
+    # The session, what marks its proposals (the latest proposed_at, their number: a proposal made,
+    # changed or withdrawn moves it) and the filed dossiers' version, in one query.
     try:
         session = CommitteeSession.objects.annotate(
-            proposals_mark=Max("proposals__proposed_at"), proposals_count=Count("proposals")
-        ).get(reference=reference)
+            proposals_mark=Max("proposals__proposed_at"), proposals_count=Count("proposals"),
+            filed_version=listing.filed_version_subquery(),
+        ).get(reference=reference)  # fmt: skip
     except CommitteeSession.DoesNotExist as missing:
         raise Http404("Séance introuvable.") from missing
     form = CallFilterForm(request.GET or None)
@@ -121,7 +122,7 @@ def session_agenda(request, reference):
     # services._move, services._touch), per names mark (calls, carriers, departments, regions) and
     # per mark of the session's proposals (dossiers.listing.cached_figure): the agenda seen again,
     # sorted or paged back, costs two indexed queries and cache reads (issue #9).
-    version = listing.filed_version()
+    version = listing.version_text(session.filed_version)
     mark = session.proposals_mark.isoformat() if session.proposals_mark else "none"
     reach = (f"{session.pk}:{mark}:{session.proposals_count}:{scope.committee}:{scope.administrator}:"
              f"{call.pk if call else ''}")  # fmt: skip
