@@ -243,7 +243,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # Rendered pieces of pages, per process (dossiers.listing.cached_figure: list rows and counts kept
+    # per version of the data; filter forms): a queue page's rows weigh about 20 KB, so 1 000 entries
+    # (every territory's first pages and filters) stay under 20 MB per process.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
     # What every process of the server must see alike (dashboard figures, www/reporting/views.py):
     # files under var/ on one machine, Redis below when configured.
     "shared": {

@@ -58,6 +58,13 @@ def dossiers_visible_to(user, *, in_filing_order: bool = False) -> QuerySet[Doss
     return dossiers.filter(visible)
 
 
+def dossiers_carried_by(user) -> QuerySet[Dossier]:
+    """The dossiers the person's organisations carry, drafts included: a part of what
+    ``dossiers_visible_to`` gives them (a carrier sees every dossier it carries), read without
+    its other branches."""
+    return Dossier.objects.filter(_carried_by(scope_of(user).carrier_organisation_ids))
+
+
 def dossier_for(user, **lookup) -> Dossier:
     """One visible dossier, or Dossier.DoesNotExist (views turn it into a 404: no existence leak)."""
     return dossiers_visible_to(user).select_related("call").get(**lookup)

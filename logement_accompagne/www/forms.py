@@ -6,6 +6,11 @@ from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 from dsfr.utils import dsfr_input_class_attr
 
+# One renderer for every form: Django builds a new one per form when given a class, and each new
+# django-dsfr renderer builds its own template engine, so every form re-read and re-compiled its
+# field templates (the cached loader was new each time). Shared, they are compiled once per process.
+RENDERER = DsfrDjangoTemplates()
+
 
 class DsfrMixin:
     """Renders a form with django-dsfr's templates (labels, hints, errors tied to their field).
@@ -17,7 +22,7 @@ class DsfrMixin:
 
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
-    default_renderer = DsfrDjangoTemplates
+    default_renderer = RENDERER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,6 +32,10 @@ class DsfrMixin:
         """Give every visible field its DSFR classes; call again after adding fields."""
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+            # Django's own Select becomes ours (same markup, options written in Python): the class
+            # is swapped rather than the widget replaced, so a model field's choices stay linked.
+            if type(visible.field.widget) is forms.Select:
+                visible.field.widget.__class__ = Select
         # Bound fields copy their label and help text when created: drop them, so that
         # labels or hints a subclass sets after this point are the ones rendered.
         self._bound_fields_cache.clear()
@@ -84,8 +93,44 @@ def checkbox_option(widget: dict) -> str:
 ChecklistSelectMultiple = CheckboxSelectMultiple
 
 
+class Select(forms.Select):
+    """A select whose options are written in Python: the same markup as Django's select.html and
+    select_option.html, without one template rendering per option. The queue's filter (101
+    departments, every call) cost about 30 ms of CPU to build that way (tests/www/test_forms_markup.py
+    compares both outputs). Every DsfrForm's plain select is one of these (``apply_dsfr_classes``)."""
+
+    def _render(self, template_name, context, renderer=None):
+        if template_name != forms.Select.template_name:
+            return super()._render(template_name, context, renderer)
+        return select_html(context["widget"])
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's attrs.html: ``name="value"``, a bare ``name`` for True, nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict) -> str:
+    html = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            html.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            html.append(format_html('\n  <option value="{}"', option["value"]))
+            html.append(_attributes(option["attrs"]))
+            html.append(format_html(">{}</option>\n", option["label"]))  # the template's last line
+        if group_name:
+            html.append("\n  </optgroup>")
+    html.append("\n</select>")
+    return mark_safe("".join(html))  # noqa: S308 (every piece above went through format_html)
+
+
 class DsfrFormSet(forms.BaseFormSet):
-    default_renderer = DsfrDjangoTemplates
+    default_renderer = RENDERER
 
 
 class FrenchDateInput(forms.DateInput):

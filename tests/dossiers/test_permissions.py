@@ -118,3 +118,21 @@ def test_anonymous_sees_nothing(cast):
 
     advance(cast, Status.SUBMITTED)
     assert not dossiers_visible_to(AnonymousUser()).exists()
+
+
+def test_carried_dossiers_are_the_visible_ones_the_person_carries(cast):
+    """« Mes dossiers » reads dossiers_carried_by: exactly the visible dossiers of the carrier's
+    organisations, drafts and filed ones, and nothing of another organisation."""
+    from logement_accompagne.dossiers.models import Dossier
+    from logement_accompagne.dossiers.selectors import dossiers_carried_by
+    from tests import factories
+
+    other = factories.DossierFactory(carrier=cast.other_landlord)
+    filed = advance(cast, Status.SUBMITTED, dossier=factories.DossierFactory(carrier=cast.landlord))
+    draft = factories.DossierFactory(carrier=cast.landlord)
+    carried = set(dossiers_carried_by(cast.carrier).values_list("pk", flat=True))
+    visible = dossiers_visible_to(cast.carrier).filter(carrier_links__organisation=cast.landlord)
+    assert carried == set(visible.values_list("pk", flat=True))
+    assert {filed.pk, draft.pk, cast.dossier.pk} <= carried and other.pk not in carried
+    assert not dossiers_carried_by(cast.dept).exists()  # an instructor carries nothing
+    assert Dossier.objects.filter(pk__in=carried).count() == len(carried)

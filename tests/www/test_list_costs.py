@@ -409,3 +409,17 @@ def test_the_filed_version_read_with_a_session_is_the_filed_version(cast):
     assert listing.version_text(read()) == listing.filed_version() == "none"
     advance(cast, Status.COMMITTEE)
     assert listing.version_text(read()) == listing.filed_version() != "none"
+
+
+def test_cached_queue_rows_show_a_carrier_who_joins_a_filed_dossier(login, cast, real_fragment_cache):
+    """An invitation sent on the draft can be accepted once the dossier is filed."""
+    from logement_accompagne.organisations.enums import Role
+
+    partner = factories.OrganisationFactory(kind="association", name="Association Habitat Solidaire")
+    admin = factories.member(partner, Role.ORGANISATION_ADMIN, email="admin@ahs.fr")
+    invitation = services.invite_carrier(user=cast.carrier, dossier=cast.dossier, organisation=partner)
+    advance(cast, Status.SUBMITTED)
+    client = login(cast.dept)
+    assert "Association Habitat Solidaire" not in queue_table(client)
+    services.answer_invitation(user=admin, invitation=invitation, accept=True)
+    assert "Association Habitat Solidaire" in queue_table(client)

@@ -162,7 +162,10 @@ def sign_in(client, provider, email, next_url=""):
 
 def test_a_state_agent_signs_in_with_proconnect_without_a_totp_code(client, cast, configured):
     page = client.get(reverse("login")).content.decode()
-    assert "S&#x27;identifier avec ProConnect" in page or "S'identifier avec ProConnect" in page
+    # The button ProConnect prescribes on the DSFR: the FranceConnect button, branded ProConnect.
+    button = page[page.index('class="fr-connect"') : page.index("</a>", page.index('class="fr-connect"'))]
+    assert "S’identifier avec" in button and '<span class="fr-connect__brand">ProConnect</span>' in button
+    assert 'href="https://proconnect.gouv.fr/"' in page and "Qu’est-ce que ProConnect ?" in page
     queue = reverse("review:queue")
     response = sign_in(client, configured, cast.dept.email.upper(), next_url=queue)  # e-mail case ignored
     assert response.status_code == 302 and response["Location"] == queue

@@ -107,16 +107,20 @@ TABLE_ROW = (
 )
 
 
+TABLE_VALUES = ("reference", "name", "status", "call__title", "updated_at")
+
+
 def dossier_table_rows(dossiers) -> list[SafeString]:
-    """The rows of includes/dossier_table.html (« Mes dossiers », the home page) from values rows,
-    written in one pass: no model instance, no ``{% url %}`` or date filter per row (issue #9)."""
+    """The rows of includes/dossier_table.html (« Mes dossiers », the home page) from values rows
+    (a queryset, or rows already read with ``TABLE_VALUES``), written in one pass: no model
+    instance, no ``{% url %}`` or date filter per row (issue #9)."""
     from logement_accompagne.www.review.cards import month_name
     from logement_accompagne.www.templatetags.www_tags import status_badge
 
     placeholder = "00000000-0000-0000-0000-000000000000"
     detail = reverse("dossiers:detail", args=[placeholder])
     rows = []
-    for row in dossiers.values("reference", "name", "status", "call__title", "updated_at"):
+    for row in dossiers.values(*TABLE_VALUES) if hasattr(dossiers, "values") else dossiers:
         reference = str(row["reference"])
         day = localtime(row["updated_at"])
         rows.append(mark_safe(TABLE_ROW.format(  # noqa: S308 (every value escaped here)

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from logement_accompagne.dossiers.changes import since_previous_submission
 from logement_accompagne.dossiers.duplicates import arrival_warnings
 from logement_accompagne.dossiers.enums import Mobilisation, Status, Tri
 from logement_accompagne.dossiers.fields import label_of
-from logement_accompagne.dossiers.models import Attachment, DossierCarrier
+from logement_accompagne.dossiers.models import Attachment
 from logement_accompagne.dossiers.permissions import (
     Action,
     InvalidTransition,
@@ -30,7 +29,7 @@ from logement_accompagne.dossiers.permissions import (
     state_allows,
 )
 from logement_accompagne.dossiers.sections import SECTION_BY_SLUG, SECTIONS
-from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
+from logement_accompagne.dossiers.selectors import dossiers_carried_by, review_facts
 from logement_accompagne.organisations.selectors import carrier_organisations_of, scope_of
 from logement_accompagne.www.access import (
     dossier_for_action,
@@ -40,6 +39,7 @@ from logement_accompagne.www.access import (
     visible_dossier,
 )
 
+from ..pagination import page_of
 from . import display
 from .forms import (
     COFUNDING_PREFIX,
@@ -94,13 +94,9 @@ def _carrier_scope_or_403(request):
 
 @login_required
 def dossier_list(request):
-    scope = _carrier_scope_or_403(request)
-    # Carried by one of the person's organisations: "id IN (links)", no join to deduplicate.
-    carried = DossierCarrier.objects.filter(organisation_id__in=scope.carrier_organisation_ids)
-    dossiers = (
-        dossiers_visible_to(request.user).filter(pk__in=carried.values("dossier_id")).order_by("-updated_at")
-    )
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    _carrier_scope_or_403(request)
+    dossiers = dossiers_carried_by(request.user).order_by("-updated_at")
+    page = page_of(dossiers.values(*display.TABLE_VALUES), PAGE_SIZE, request.GET.get("page"))
     page.object_list = display.dossier_table_rows(page.object_list)
     return render(
         request,

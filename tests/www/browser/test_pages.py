@@ -145,3 +145,17 @@ def test_double_click_on_submit_sends_one_request(browser, site):
     assert page.get_attribute("#confirm-button", "aria-disabled") == "true"
     assert "Envoi en cours" in page.inner_text("#confirm-button")
     carrier.close()
+
+
+def test_login_page_shows_the_proconnect_button(browser, site, settings):
+    """The button ProConnect prescribes on the DSFR (the FranceConnect button, branded ProConnect),
+    accessible (axe-core) and usable at 375 px, when ProConnect is configured."""
+    settings.PROCONNECT_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "logement-accompagne"
+    visitor = Journey(browser, site, "carrier")
+    visitor.goto("/connexion/")
+    button = visitor.page.locator("#proconnect a.fr-connect")
+    assert " ".join(button.inner_text().split()) == "S’identifier avec ProConnect"
+    assert button.get_attribute("href") == "/connexion/proconnect/"
+    visitor.check("connexion-proconnect")
+    visitor.close()

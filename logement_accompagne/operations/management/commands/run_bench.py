@@ -101,12 +101,10 @@ def cold_dashboards():
 
 
 def cold_lists():
-    """A new names mark: every list kept per version of the filed dossiers (dossiers.listing.cached_figure)
-    is built again, as after a change, while the layout's own fragments (footer, theme) stay cached as
-    they do for the floor. Measures the page as built, not a cache read."""
-    from logement_accompagne.dossiers import listing
+    """Empties the cache where list pages keep their rows and counts (dossiers.listing.cached_figure)."""
+    from django.core.cache import caches
 
-    listing.names_changed()
+    caches["fragments"].clear()
 
 
 def hand_sql_floor(territory) -> Callable[[Client], object]:
@@ -174,11 +172,16 @@ class Command(BaseCommand):
             .first()
         )
         queue = reverse("review:queue")
+        # The committee's queue holds every filed dossier, 50 per page (quality.md): its last page.
+        last_page = max(1, -(-Dossier.objects.filter(submitted_at__isnull=False).count() // 50))
         ops = [
             Operation("file instructeur départemental", departmental, get(queue)),
             Operation("file instructeur régional", regional, get(queue)),
             Operation("file comité (national)", committee, get(queue)),
-            Operation("file comité, dernière page", committee, get(f"{queue}?page=last")),
+            # The list pages keep their rows per version of the data (dossiers.listing.cached_figure):
+            # the same page with that cache emptied before each run says what a first reading costs.
+            Operation("file comité (national), à froid", committee, get(queue), before=cold_lists),
+            Operation(f"file comité, dernière page ({last_page})", committee, get(f"{queue}?page={last_page}")),
             Operation("page comité", committee, get(reverse("committee:index"))),
             Operation("page comité (à froid)", committee, get(reverse("committee:index")), before=cold_lists),
             Operation("mes dossiers (porteur)", carrier, get(reverse("dossiers:list"))),
