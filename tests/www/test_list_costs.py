@@ -423,3 +423,26 @@ def test_cached_queue_rows_show_a_carrier_who_joins_a_filed_dossier(login, cast,
     assert "Association Habitat Solidaire" not in queue_table(client)
     services.answer_invitation(user=admin, invitation=invitation, accept=True)
     assert "Association Habitat Solidaire" in queue_table(client)
+
+
+def test_cached_committee_page_and_agenda_keep_each_call_and_page_apart(login, cast, real_fragment_cache):
+    """Each call filter, page and sort has its own rows in the cache."""
+    from tests.grants.conftest import open_session, waiting_dossiers
+
+    one, two = factories.CallFactory(title="Appel un"), factories.CallFactory(title="Appel deux")
+    first = waiting_dossiers(cast, one, ["10000"], name="Projet appel un")[0]
+    second = waiting_dossiers(cast, two, ["20000"], name="Projet appel deux")[0]
+    session = open_session(cast)
+    client = login(cast.committee)
+    for call, shown, hidden in ((one, first, second), (two, second, first), (None, first, second)):
+        params = {"call": call.pk} if call else {}
+        _, awaiting, _ = committee_sections(client, **params)
+        _, rows = agenda_sections(client, session, **params)
+        assert str(shown) in awaiting and str(shown) in rows
+        if call:
+            assert str(hidden) not in awaiting and str(hidden) not in rows
+    # Sorted by amount, each way: each order its own rows.
+    _, ascending = agenda_sections(client, session, tri="montant")
+    _, descending = agenda_sections(client, session, tri="-montant")
+    assert ascending.index(str(first)) < ascending.index(str(second))
+    assert descending.index(str(second)) < descending.index(str(first))
