@@ -121,7 +121,7 @@ def session_agenda(request, reference):
     # What the agenda shows is kept per version of the filed dossiers (states, opinions, amounts:
     # services._move, services._touch), per names mark (calls, carriers, departments, regions) and
     # per mark of the session's proposals (dossiers.listing.cached_figure): the agenda seen again,
-    # sorted or paged back, costs two indexed queries and cache reads (issue #9).
+    # sorted or paged back, costs the session's query and cache reads (issue #9).
     version = listing.version_text(session.filed_version)
     mark = session.proposals_mark.isoformat() if session.proposals_mark else "none"
     reach = (f"{session.pk}:{mark}:{session.proposals_count}:{scope.committee}:{scope.administrator}:"
