@@ -129,7 +129,7 @@ def recently_decided(dossiers, limit: int = 50) -> list[dict]:
 # of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
 # that staleness.
 #
-# Lists also show names kept elsewhere (an organisation's, a call's title): a change of one of them
+# Lists also show names kept elsewhere (an organisation's, a call's title, an opinion's author): a change of one of them
 # writes a new names mark (``names_changed``, from the receivers below), which every key contains. The
 # mark lives in the fragments cache, so it reaches the processes sharing it; the others see the new
 # name within VERSIONED_TTL.
@@ -138,13 +138,25 @@ NAMES_MARK = "lists:names-mark"
 
 
 def filed_version() -> str:
-    latest = (
+    return version_text(_latest_filed().first())
+
+
+def filed_version_subquery() -> Subquery:
+    """The filed dossiers' version as a subquery, for a page that reads another row anyway (a
+    committee session): one round trip fewer; ``version_text`` turns the value into the version."""
+    return Subquery(_latest_filed()[:1])
+
+
+def version_text(latest) -> str:
+    return latest.isoformat() if latest else "none"
+
+
+def _latest_filed():
+    return (
         Dossier.objects.filter(submitted_at__isnull=False)
         .order_by("-updated_at")
         .values_list("updated_at", flat=True)
-        .first()
     )
-    return latest.isoformat() if latest else "none"
 
 
 def cached_figure(key: str, compute, *, version: str | None = None):
@@ -180,25 +192,42 @@ def granted_by_call(*, version: str | None = None) -> dict[int, Decimal]:
 
 
 def _granted_by_call() -> dict[int, Decimal]:
+    # Driven by the selected dossiers, each reading its latest decision from the (dossier, version)
+    # key: half the time of walking every decision and checking it is its dossier's latest one.
     latest = (
-        CommitteeDecision.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("pk")[:1]
+        CommitteeDecision.objects.filter(dossier=OuterRef("pk"))
+        .order_by("-version")
+        .values("amount_granted_eur")[:1]
     )
     totals = (
-        CommitteeDecision.objects.filter(dossier__status=Status.SELECTED, pk=Subquery(latest))
+        Dossier.objects.filter(status=Status.SELECTED)
+        .annotate(amount=Subquery(latest))
         .order_by()
-        .values("dossier__call")
-        .annotate(total=Sum("amount_granted_eur"))
+        .values("call")
+        .annotate(total=Sum("amount"))
     )
-    return {row["dossier__call"]: row["total"] or Decimal("0") for row in totals}
+    return {row["call"]: row["total"] or Decimal("0") for row in totals}
 
 
 def names_changed(**kwargs) -> None:
-    """A name shown in lists changed (organisation, call, department): every cached list is rebuilt."""
+    """A name shown in lists changed (organisation, call, department, region, a person's name): every
+    cached list is rebuilt."""
     caches["fragments"].set(NAMES_MARK, time.time_ns(), None)
+
+
+# What a person's saves may change that lists show: the author's name on the committee's opinion
+# cards. Every sign-in saves ``last_login`` alone, which must not rebuild every list.
+PERSON_NAME_FIELDS = frozenset({"first_name", "last_name", "email"})
+
+
+def person_changed(*, update_fields=None, **kwargs) -> None:
+    if update_fields is None or PERSON_NAME_FIELDS & set(update_fields):
+        names_changed()
 
 
 def watch_names() -> None:
     """Connected once the apps are ready (``DossiersConfig.ready``)."""
-    for model in ("organisations.Organisation", "calls.Call", "territories.Department"):
+    for model in ("organisations.Organisation", "calls.Call", "territories.Department", "territories.Region"):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"lists-names:{model}")
         post_delete.connect(names_changed, sender=model, dispatch_uid=f"lists-names-gone:{model}")
+    post_save.connect(person_changed, sender="organisations.User", dispatch_uid="lists-names:person")

@@ -402,9 +402,7 @@ def _attach_carrier(dossier: Dossier, organisation: Organisation) -> DossierCarr
     )
     if not created:
         raise ValidationError("Cette organisation porte déjà ce dossier.")
-    # The dossier's carriers changed (an invitation can be accepted once the dossier is filed): the
-    # lists that show them are kept per version of the filed dossiers (listing.filed_version).
-    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+    _touch(dossier)
     return link
 
 
@@ -563,6 +561,13 @@ def _state_organisation(user, role: str) -> Organisation | None:
     return Organisation.objects.filter(memberships__user=user, memberships__role=role).order_by("pk").first()
 
 
+def _touch(dossier: Dossier) -> None:
+    """A change shown by the lists but kept outside the dossier's row (an opinion, a carrier): its
+    ``updated_at`` moves in the same transaction, so the lists kept per version of the filed dossiers
+    (``listing.filed_version``: the committee's page and agenda, the queue) are rebuilt."""
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+
+
 def _create_version(model, dossier: Dossier, **fields):
     try:
         with transaction.atomic():
@@ -586,6 +591,7 @@ def record_departmental_opinion(*, user, dossier: Dossier, relevance: str, repro
     opinion.full_clean(exclude=["version", "dossier"])
     if not opinion.relevance or not opinion.reproducibility:
         raise ValidationError("L'avis départemental doit dire la pertinence et le caractère reproductible.")
+    _touch(current)
     return _create_version(
         DepartmentalOpinion, current, author=user, organisation=opinion.organisation,
         relevance=opinion.relevance, reproducibility=opinion.reproducibility, conditions=opinion.conditions,
@@ -612,6 +618,7 @@ def record_regional_opinion(*, user, dossier: Dossier, verdict: str, comment: st
     opinion.full_clean(exclude=["version", "dossier"])
     if not opinion.verdict:
         raise ValidationError("L'avis régional doit être favorable ou défavorable.")
+    _touch(current)
     return _create_version(
         RegionalOpinion, current, author=user, verdict=verdict, comment=opinion.comment,
         organisation=_state_organisation(user, Role.REGIONAL_INSTRUCTOR),

@@ -22,10 +22,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Coalesce, NullIf
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import listing
@@ -33,7 +34,7 @@ from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from logement_accompagne.dossiers.models import DepartmentalOpinion, Dossier, RegionalOpinion
 from logement_accompagne.dossiers.selectors import dossiers_visible_to
 
-from .session_services import proposed_by_call
+from .session_services import pending_proposals, proposed_by_call
 from .sessions import CommitteeSession, ProposedDecision
 
 
@@ -113,17 +114,56 @@ def page_rows(page_queryset) -> list[listing.Row]:
 
 def envelopes(user, session: CommitteeSession, *, call: Call | None = None) -> list[dict]:
     """Per call: envelope, granted, proposed by the session, left once the proposals are recorded."""
-    calls = [call] if call else list(Call.objects.order_by("-year", "title"))
-    granted = listing.granted_by_call()
-    proposed = proposed_by_call(session)
-    waiting_by_call = dict(waiting(user, call=call).order_by().values_list("call").annotate(n=Count("pk")))
+    calls = [(item, item.pk, item.envelope_eur, item.waiting) for item in calls_with_waiting(user, call=call)]
+    return _envelopes(calls, proposed_by_call(session))
+
+
+def agenda_figures(user, session: CommitteeSession, *, call: Call | None = None,
+                   version: str | None = None) -> tuple[list[dict], int]:  # fmt: skip
+    """The agenda's envelopes (``envelopes``, each call as its title: plain values, for the cache)
+    and the number of proposals the session may confirm, every call included: one aggregate gives
+    both (the proposals not yet recorded whose dossier still waits)."""
+    pending = (
+        pending_proposals(session)
+        .order_by()
+        .values("dossier__call")
+        .annotate(total=Sum("amount_eur", filter=Q(selected=True)), n=Count("pk"))
+    )
+    proposed, pending_count = {}, 0
+    for row in pending:
+        proposed[row["dossier__call"]] = row["total"] or Decimal("0")
+        pending_count += row["n"]
+    rows = calls_with_waiting(user, call=call).values_list("title", "pk", "envelope_eur", "waiting")
+    return _envelopes(list(rows), proposed, version=version), pending_count
+
+
+def calls_with_waiting(user, *, call: Call | None = None) -> QuerySet[Call]:
+    """The calls (``call`` alone when given) with the number of dossiers waiting for the committee
+    that ``user`` sees on each (``waiting``): one query, the count a subquery per call."""
+    calls = Call.objects.order_by("-year", "title")
+    if call:
+        calls = calls.filter(pk=call.pk)
+    per_call = (
+        waiting(user)
+        .filter(call=OuterRef("pk"))
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return calls.annotate(waiting=Coalesce(Subquery(per_call), 0))
+
+
+def _envelopes(calls, proposed, *, version=None) -> list[dict]:
+    """``calls``: (what the row shows as its call, pk, envelope, dossiers waiting) each."""
+    granted = listing.granted_by_call(version=version)
     result = []
-    for item in calls:
-        done = granted.get(item.pk, Decimal("0"))
-        planned = proposed.get(item.pk, Decimal("0"))
-        result.append({"call": item, "envelope": item.envelope_eur, "granted": done, "proposed": planned,
-                       "remaining": item.envelope_eur - done - planned, "waiting": waiting_by_call.get(item.pk, 0),
-                       "overspent": item.envelope_eur - done - planned < 0})  # fmt: skip
+    for item, pk, envelope, waiting_here in calls:
+        done = granted.get(pk, Decimal("0"))
+        planned = proposed.get(pk, Decimal("0"))
+        result.append({"call": item, "envelope": envelope, "granted": done, "proposed": planned,
+                       "remaining": envelope - done - planned, "waiting": waiting_here,
+                       "overspent": envelope - done - planned < 0})  # fmt: skip
     return result
 
 

@@ -1,10 +1,12 @@
 """List pages cost what their page costs, not what the database holds (quality.md, issue #9)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import services
 from logement_accompagne.dossiers.enums import Status
 from tests import factories
@@ -47,10 +49,10 @@ def test_committee_envelopes_show_what_was_granted_per_call(login, cast):
         advance(cast, Status.SELECTED, dossier=dossier)
     other_call = factories.CallFactory(title="Appel 2027")
     response = login(cast.committee).get(reverse("committee:index"))
-    envelopes = {row["call"].pk: row for row in response.context["envelopes"]}
+    envelopes = {row["call_id"]: row for row in response.context["envelopes"]}
     # One aggregate for all calls gives what the service's rule gives call by call.
     for row in envelopes.values():
-        assert row["granted"] == services.granted_total(row["call"])
+        assert row["granted"] == services.granted_total(Call.objects.get(pk=row["call_id"]))
         assert row["remaining"] == row["envelope"] - row["granted"]
     assert sum(row["granted"] for row in envelopes.values()) >= Decimal("50000")
     assert envelopes[other_call.pk]["granted"] == 0
@@ -100,7 +102,7 @@ def test_cached_granted_amounts_follow_decisions_and_reopened_decisions(login, c
 
     def granted():
         envelopes = client.get(reverse("committee:index")).context["envelopes"]
-        return {row["call"].pk: row["granted"] for row in envelopes}[cast.dossier.call_id]
+        return {row["call_id"]: row["granted"] for row in envelopes}[cast.dossier.call_id]
 
     advance(cast, Status.COMMITTEE)
     assert granted() == 0
@@ -227,6 +229,188 @@ def test_cached_queue_rows_follow_states_edits_and_names(
     assert "Aucun dossier" in queue_table(login(cast.dept_other))
 
 
+def committee_sections(client, **params) -> tuple[str, str, str]:
+    """The committee page's envelopes, dossiers awaiting a decision and recent decisions."""
+    html = client.get(reverse("committee:index"), params).content.decode()
+    envelopes, awaiting, decided = (
+        html.index(f'id="{name}"') for name in ("enveloppes", "en-attente", "decides")
+    )
+    return html[envelopes:awaiting], html[awaiting:decided], html[decided:]
+
+
+def reads_no_rows(queries) -> bool:
+    return not any(
+        table in q["sql"]
+        for q in queries
+        for table in ("dossiers_dossiercarrier", "dossiers_regionalopinion", "dossiers_committeedecision")
+    )
+
+
+def test_cached_committee_page_follows_decisions_opinions_and_names(
+    login, cast, real_fragment_cache, django_assert_max_num_queries
+):
+    """The committee's page is kept per version of the filed dossiers and names mark: whatever it
+    shows (dossiers waiting, their opinions, envelopes, recent decisions, names) changes on the next
+    page, and an unchanged page reads none of its rows again."""
+    client = login(cast.committee)
+    advance(cast, Status.COMMITTEE)
+    _, awaiting, _ = committee_sections(client)
+    assert "Bail glissant Orléans" in awaiting and "Favorable" in awaiting and "Décider" in awaiting
+    with django_assert_max_num_queries(30) as cached:
+        committee_sections(client)
+    assert reads_no_rows(cached.captured_queries)
+    # Another dossier reaches the committee, with an unfavourable regional opinion.
+    other = factories.DossierFactory(carrier=cast.landlord, department_codes=["45"], name="Second projet",
+                                     call=cast.dossier.call)  # fmt: skip
+    advance(cast, Status.REGIONAL_REVIEW, dossier=other)
+    services.record_regional_opinion(
+        user=cast.region, dossier=other, verdict="unfavourable", comment="Trop cher"
+    )
+    services.forward_to_committee(user=cast.region, dossier=other)
+    envelopes, awaiting, _ = committee_sections(client)
+    assert "Second projet" in awaiting and "Trop cher" in awaiting
+    assert "Dossiers en attente de décision (2)" in awaiting
+    # A decision: out of the awaiting dossiers, into the recent decisions and the amount granted.
+    services.decide(
+        user=cast.committee, dossier=cast.dossier, selected=True, amount_granted_eur=Decimal("30000")
+    )
+    envelopes, awaiting, decided = committee_sections(client)
+    assert "Bail glissant Orléans" not in awaiting and "Bail glissant Orléans" in decided
+    assert "30\u202f000,00\u00a0€" in envelopes and "Retenu" in decided
+    # A reopened decision: back among the dossiers awaiting, nothing granted any more.
+    services.reopen_decision(user=cast.committee, dossier=cast.dossier, reason="Montant à corriger")
+    envelopes, awaiting, decided = committee_sections(client)
+    assert "Bail glissant Orléans" in awaiting and "30\u202f000,00\u00a0€" not in envelopes
+    # Names kept elsewhere: the carrier, the call (and its envelope), a department, an opinion's author.
+    cast.landlord.name = "Bailleur <renommé>"
+    cast.landlord.save()
+    call = cast.dossier.call
+    call.title, call.envelope_eur = "Appel renommé", Decimal("4000000")
+    call.save()
+    department = factories.department("45")
+    department.name = "Loiret renommé"
+    department.save()
+    cast.region.last_name = "Dreal-Renommé"
+    cast.region.save(update_fields=["last_name"])
+    envelopes, awaiting, _ = committee_sections(client)
+    assert "Bailleur &lt;renommé&gt;" in awaiting and "Appel renommé" in awaiting
+    assert "Appel renommé" in envelopes and "4\u202f000\u202f000,00\u00a0€" in envelopes
+    assert "Loiret renommé" in awaiting and "Dreal-Renommé" in awaiting
+    # A sign-in (last_login saved alone) rebuilds nothing.
+    login(cast.committee)
+    with django_assert_max_num_queries(30) as cached:
+        committee_sections(client)
+    assert reads_no_rows(cached.captured_queries)
+    # The administrator reads the same page without the committee's buttons.
+    _, awaiting, _ = committee_sections(login(cast.admin))
+    assert "Bail glissant Orléans" in awaiting and "Décider" not in awaiting
+
+
+def test_recording_an_opinion_or_attaching_a_carrier_moves_the_filed_version(cast):
+    """What the committee's lists show outside the dossier's row changes its updated_at (the key of
+    the lists kept in cache, dossiers.listing.filed_version)."""
+    from logement_accompagne.dossiers import listing
+
+    advance(cast, Status.DEPARTMENTAL_REVIEW)
+    before = listing.filed_version()
+    services.record_departmental_opinion(user=cast.dept, dossier=cast.dossier, relevance="Oui",
+                                         reproducibility="high")  # fmt: skip
+    after_departmental = listing.filed_version()
+    assert after_departmental > before
+    services.forward_to_region(user=cast.dept, dossier=cast.dossier)
+    moved = listing.filed_version()
+    services.record_regional_opinion(user=cast.region, dossier=cast.dossier, verdict="favourable")
+    assert listing.filed_version() > moved
+    attached = listing.filed_version()
+    services._attach_carrier(cast.dossier, cast.other_landlord)
+    assert listing.filed_version() > attached
+
+
+def agenda_sections(client, session, **params) -> tuple[str, str]:
+    """A session agenda's envelopes (with the confirmation button) and rows."""
+    html = client.get(reverse("committee:session", args=[session.reference]), params).content.decode()
+    envelopes, rows = html.index('id="enveloppes"'), html.index('id="ordre-du-jour"')
+    return html[envelopes:rows], html[rows:]
+
+
+def test_cached_agenda_follows_proposals_decisions_opinions_and_names(
+    login, cast, real_fragment_cache, django_assert_max_num_queries
+):
+    """A session's agenda is kept per version of the filed dossiers, names mark and mark of the
+    session's proposals: whatever it shows changes on the next page, an unchanged agenda reads none
+    of its rows again, and each person's forms carry their own CSRF token."""
+    from django.test import Client
+
+    from logement_accompagne.grants import session_services
+    from tests.grants.conftest import open_session, waiting_dossiers
+
+    call = factories.CallFactory(title="Appel national", envelope_eur=Decimal("100000"),
+                                 project_cap_eur=Decimal("80000"))  # fmt: skip
+    first, second = waiting_dossiers(cast, call, ["30000", "60000"], department_codes=["45"])
+    session, other_session = open_session(cast), open_session(cast)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.committee)
+    envelopes, rows = agenda_sections(client, session)
+    assert str(first) in rows and "Proposer" in rows and "Confirmer les 0 décision(s)" in envelopes
+    with django_assert_max_num_queries(30) as cached:
+        agenda_sections(client, session)
+    assert reads_no_rows(cached.captured_queries)
+    # A proposal, then a change of it: the row, the envelopes and the confirmation button follow.
+    session_services.propose(user=cast.committee, session=session, dossier=first, selected=True,
+                             amount_eur=Decimal("25000"))  # fmt: skip
+    envelopes, rows = agenda_sections(client, session)
+    assert "Retenu, 25\u202f000,00\u00a0€" in rows and "Confirmer les 1 décision(s)" in envelopes
+    assert "75\u202f000,00\u00a0€" in envelopes  # left once the session's proposals are recorded
+    session_services.propose(user=cast.committee, session=session, dossier=first, selected=True,
+                             amount_eur=Decimal("20000"))  # fmt: skip
+    envelopes, rows = agenda_sections(client, session)
+    assert "Retenu, 20\u202f000,00\u00a0€" in rows and "80\u202f000,00\u00a0€" in envelopes
+    # Another session's agenda has its own proposals.
+    assert "Retenu" not in agenda_sections(client, other_session)[1]
+    # The row's form posts with this person's token (never the one of whoever filled the cache).
+    assert "<!--csrf-->" not in rows
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', rows).group(1)
+    record = reverse("committee:record", args=[session.reference, first.reference])
+    assert client.post(record, {"csrfmiddlewaretoken": token}).status_code == 302
+    # Recorded: the dossier leaves the agenda, its amount is granted.
+    envelopes, rows = agenda_sections(client, session)
+    assert str(first) not in rows and "Confirmer les 0 décision(s)" in envelopes
+    assert "20\u202f000,00\u00a0€" in envelopes
+    # A reopened decision brings it back.
+    services.reopen_decision(user=cast.committee, dossier=first, reason="Montant à corriger")
+    assert str(first) in agenda_sections(client, session)[1]
+    # Names kept elsewhere: the carrier, the call, the region.
+    cast.landlord.name = "Bailleur <renommé>"
+    cast.landlord.save()
+    call.title = "Appel renommé"
+    call.save()
+    region = factories.region("24")
+    region.name = "Centre renommé"
+    region.save()
+    envelopes, rows = agenda_sections(client, session)
+    assert "Bailleur &lt;renommé&gt;" in rows and "Appel renommé" in rows and "Appel renommé" in envelopes
+    assert "Centre renommé" in rows
+    # The administrator reads the same agenda without the committee's buttons.
+    _, rows = agenda_sections(login(cast.admin), session)
+    assert str(second) in rows and "Proposer" not in rows and "csrfmiddlewaretoken" not in rows
+
+
+def test_the_filed_version_read_with_a_session_is_the_filed_version(cast):
+    """The agenda reads the filed dossiers' version in the session's query: the same text."""
+    from logement_accompagne.dossiers import listing
+    from logement_accompagne.grants.sessions import CommitteeSession
+    from tests.grants.conftest import open_session
+
+    session = open_session(cast)
+
+    def read():
+        return CommitteeSession.objects.annotate(v=listing.filed_version_subquery()).get(pk=session.pk).v
+
+    assert listing.version_text(read()) == listing.filed_version() == "none"
+    advance(cast, Status.COMMITTEE)
+    assert listing.version_text(read()) == listing.filed_version() != "none"
+
+
 def test_cached_queue_rows_show_a_carrier_who_joins_a_filed_dossier(login, cast, real_fragment_cache):
     """An invitation sent on the draft can be accepted once the dossier is filed."""
     from logement_accompagne.organisations.enums import Role
@@ -239,3 +423,26 @@ def test_cached_queue_rows_show_a_carrier_who_joins_a_filed_dossier(login, cast,
     assert "Association Habitat Solidaire" not in queue_table(client)
     services.answer_invitation(user=admin, invitation=invitation, accept=True)
     assert "Association Habitat Solidaire" in queue_table(client)
+
+
+def test_cached_committee_page_and_agenda_keep_each_call_and_page_apart(login, cast, real_fragment_cache):
+    """Each call filter, page and sort has its own rows in the cache."""
+    from tests.grants.conftest import open_session, waiting_dossiers
+
+    one, two = factories.CallFactory(title="Appel un"), factories.CallFactory(title="Appel deux")
+    first = waiting_dossiers(cast, one, ["10000"], name="Projet appel un")[0]
+    second = waiting_dossiers(cast, two, ["20000"], name="Projet appel deux")[0]
+    session = open_session(cast)
+    client = login(cast.committee)
+    for call, shown, hidden in ((one, first, second), (two, second, first), (None, first, second)):
+        params = {"call": call.pk} if call else {}
+        _, awaiting, _ = committee_sections(client, **params)
+        _, rows = agenda_sections(client, session, **params)
+        assert str(shown) in awaiting and str(shown) in rows
+        if call:
+            assert str(hidden) not in awaiting and str(hidden) not in rows
+    # Sorted by amount, each way: each order its own rows.
+    _, ascending = agenda_sections(client, session, tri="montant")
+    _, descending = agenda_sections(client, session, tri="-montant")
+    assert ascending.index(str(first)) < ascending.index(str(second))
+    assert descending.index(str(second)) < descending.index(str(first))

@@ -6,11 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
 
+from logement_accompagne.dossiers import listing
 from logement_accompagne.dossiers.enums import Reproducibility, Status, Verdict
 from logement_accompagne.dossiers.permissions import InvalidTransition
 from logement_accompagne.dossiers.selectors import review_facts
@@ -20,6 +25,8 @@ from logement_accompagne.grants.sessions import CommitteeSession
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import error_text, visible_dossier
 from logement_accompagne.www.dossiers.views import crumbs
+from logement_accompagne.www.review.cards import _e
+from logement_accompagne.www.templatetags.www_tags import euros
 
 from .forms import CallFilterForm, ProposalForm, SessionForm
 
@@ -97,25 +104,46 @@ def _sort_links(request, current: str) -> list[dict]:
 @login_required
 def session_agenda(request, reference):
     scope = _scope(request)
-    session = _session(reference)
+    # The session, what marks its proposals (the latest proposed_at, their number: a proposal made,
+    # changed or withdrawn moves it) and the filed dossiers' version, in one query.
+    try:
+        session = CommitteeSession.objects.annotate(
+            proposals_mark=Max("proposals__proposed_at"), proposals_count=Count("proposals"),
+            filed_version=listing.filed_version_subquery(),
+        ).get(reference=reference)  # fmt: skip
+    except CommitteeSession.DoesNotExist as missing:
+        raise Http404("Séance introuvable.") from missing
     form = CallFilterForm(request.GET or None)
     call = form.cleaned_data.get("call") if form.is_valid() else None
     sort = request.GET.get("tri") or agenda_selectors.DEFAULT_SORT
     if sort.lstrip("-") not in agenda_selectors.SORTS:
         sort = agenda_selectors.DEFAULT_SORT
-    envelopes = agenda_selectors.envelopes(request.user, session, call=call)
-    paginator = Paginator(agenda_selectors.agenda(request.user, session, sort=sort, call=call), PAGE_SIZE)
-    paginator.count = sum(row["waiting"] for row in envelopes)  # already counted, per call
+    # What the agenda shows is kept per version of the filed dossiers (states, opinions, amounts:
+    # services._move, services._touch), per names mark (calls, carriers, departments, regions) and
+    # per mark of the session's proposals (dossiers.listing.cached_figure): the agenda seen again,
+    # sorted or paged back, costs the session's query and cache reads (issue #9).
+    version = listing.version_text(session.filed_version)
+    mark = session.proposals_mark.isoformat() if session.proposals_mark else "none"
+    reach = (f"{session.pk}:{mark}:{session.proposals_count}:{scope.committee}:{scope.administrator}:"
+             f"{call.pk if call else ''}")  # fmt: skip
+    head = listing.cached_figure(
+        f"agenda-head:{reach}", lambda: agenda_head(request.user, session, call, version), version=version
+    )
+    # The paginator only places the page; its rows are read on a cache miss only.
+    paginator = Paginator(range(head["waiting_count"]), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = agenda_selectors.page_rows(page.object_list)
-    for row in rows:
-        row.extra["verdict_label"] = (
-            Verdict(row.extra["regional_verdict"]).label if row.extra["regional_verdict"] else "—"
-        )
-        row.extra["reproducibility_label"] = (
-            Reproducibility(row.extra["reproducibility"]).label if row.extra["reproducibility"] else "—"
-        )
-    pending = session_services.pending_proposals(session).count()
+
+    def page_rows():
+        first = (page.number - 1) * PAGE_SIZE
+        dossiers = agenda_selectors.agenda(request.user, session, sort=sort, call=call)
+        return agenda_rows(agenda_selectors.page_rows(dossiers[first : first + PAGE_SIZE]), session,
+                           can_decide=scope.committee)  # fmt: skip
+
+    rows = listing.cached_figure(f"agenda-rows:{reach}:{sort}:{page.number}", page_rows, version=version)
+    rows_html = rows["html"]
+    if scope.committee:
+        # The rows' forms carry this person's CSRF token, never kept in the cache.
+        rows_html = SafeString(rows_html.replace(CSRF_MARK, str(csrf_input(request))))
     return render(
         request,
         "www/committee/session.html",
@@ -124,17 +152,106 @@ def session_agenda(request, reference):
             "session": session,
             "form": form,
             "can_decide": scope.committee,
-            "envelopes": envelopes,
-            "overspent": [row for row in envelopes if row["overspent"]],
-            "rows": rows,
+            **head,
+            "rows": rows["rows"],
+            "rows_html": rows_html,
             "page_obj": page,
-            "waiting_count": paginator.count,
             "sort": sort,
             "sort_links": _sort_links(request, sort),
-            "pending_count": pending,
             "breadcrumb_data": _session_crumbs(session, "Ordre du jour"),
         },
     )
+
+
+ENVELOPE_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+
+
+def agenda_head(user, session, call, version: str) -> dict:
+    """The envelopes, the calls overspent, the dossiers waiting and the proposals to confirm, as
+    plain values and HTML written here (what the cache keeps: no model instance)."""
+    envelopes, pending = agenda_selectors.agenda_figures(user, session, call=call, version=version)
+    html = "".join(
+        format_html(
+            ENVELOPE_ROW,
+            row["call"],
+            euros(row["envelope"]),
+            euros(row["granted"]),
+            euros(row["proposed"]),
+            format_html("<strong>{}</strong>", euros(row["remaining"]))
+            if row["overspent"]
+            else euros(row["remaining"]),
+            row["waiting"],
+        )  # fmt: skip
+        for row in envelopes
+    )
+    return {
+        "envelopes": envelopes,
+        "envelopes_html": SafeString(html or '<tr><td colspan="6">Aucun appel à projets.</td></tr>'),
+        "overspent": [row for row in envelopes if row["overspent"]],
+        "waiting_count": sum(row["waiting"] for row in envelopes),
+        "pending_count": pending,
+    }
+
+
+# The CSRF token of the person reading the page takes this mark's place in the rows kept in cache.
+CSRF_MARK = "<!--csrf-->"
+PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+AGENDA_ROW = (
+    '<tr><td class="www-break"><a href="{}">{}</a><br><span class="fr-text--xs">{} · {}</span></td>'
+    '<td>{}<br><span class="fr-text--xs">{}</span></td>'
+    '<td>Régional : {}<br><span class="fr-text--xs">Reproductible : {}</span></td>'
+    '<td>{}<br><span class="fr-text--xs">{} ménages · {} par ménage</span></td><td>{}</td>{}</tr>'
+)
+ACTIONS = (
+    '<td><a class="fr-btn fr-btn--sm fr-btn--secondary fr-mb-1w" href="{}">{}'
+    '<span class="fr-sr-only"> la décision sur {}</span></a>{}</td>'
+)
+RECORD = (
+    '<form method="post" action="{}" data-once>{}<button type="submit" class="fr-btn fr-btn--sm">'
+    'Enregistrer<span class="fr-sr-only"> la décision sur {}</span></button></form>'
+)
+
+
+def agenda_rows(rows, session, *, can_decide: bool) -> dict:
+    """The page's rows as HTML written here in one pass each (a template loop costs a dozen lookups
+    and filters per row, issue #9), and each row's key and title (``rows``)."""
+    detail = reverse("dossiers:detail", args=[PLACEHOLDER])
+    propose_url = reverse("committee:propose", args=[session.reference, PLACEHOLDER])
+    record_url = reverse("committee:record", args=[session.reference, PLACEHOLDER])
+    verdicts, levels = dict(Verdict.choices), dict(Reproducibility.choices)
+    html = []
+    # str.format over escaped values (review.cards._e), not format_html: lazy-wrapped escapes were a
+    # large part of the agenda built after a change.
+    for row in rows:
+        extra, reference, title = row.extra, str(row.reference), _e(row)
+        selected = extra["proposal_selected"]
+        if selected is None:
+            proposal = "—"
+        else:
+            proposal = f"Retenu, {_e(euros(extra['proposal_amount_eur']))}" if selected else "Non retenu"
+        actions = ""
+        if can_decide:
+            record = (
+                RECORD.format(record_url.replace(PLACEHOLDER, reference), CSRF_MARK, title)
+                if selected is not None
+                else ""
+            )
+            actions = ACTIONS.format(propose_url.replace(PLACEHOLDER, reference),
+                                     "Proposer" if selected is None else "Modifier", title, record)  # fmt: skip
+        html.append(AGENDA_ROW.format(
+            detail.replace(PLACEHOLDER, reference), title, _e(row.carriers_display), _e(row.call_title),
+            _e(extra["region_name"] or "—"), _e(row.department_codes),
+            _e(verdicts.get(extra["regional_verdict"], "—")) if extra["regional_verdict"] else "—",
+            _e(levels.get(extra["reproducibility"], "—")) if extra["reproducibility"] else "—",
+            _e(euros(row.requested_amount_eur)), _e(row.households or "?"),
+            _e(euros(extra["cost_per_household_eur"])), proposal, actions,
+        ))  # fmt: skip
+    return {
+        "rows": [{"pk": row.pk, "title": str(row)} for row in rows],
+        "html": SafeString(
+            "".join(html) or '<tr><td colspan="6">Aucun dossier n\'attend de décision.</td></tr>'
+        ),
+    }
 
 
 @login_required

@@ -7,22 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 from logement_accompagne.calls.models import Call
 from logement_accompagne.dossiers import listing, services
 from logement_accompagne.dossiers.enums import Status
-from logement_accompagne.dossiers.models import DepartmentalOpinion, Dossier, RegionalOpinion
+from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
 from logement_accompagne.dossiers.permissions import Action, InvalidTransition
 from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_facts
+from logement_accompagne.grants import agenda
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
-from logement_accompagne.www.review.cards import opinion_cards, opinion_rows
+from logement_accompagne.www.review.cards import _e, opinion_cards, opinion_rows
 from logement_accompagne.www.templatetags.www_tags import euros, status_badge
 
 from .forms import CallFilterForm, DecisionForm, ReopenForm
@@ -47,37 +48,26 @@ def index(request):
         raise PermissionDenied("Cette page est réservée au comité national.")
     form = CallFilterForm(request.GET or None)
     call = form.cleaned_data.get("call") if form.is_valid() else None
-    calls = [call] if call else list(Call.objects.order_by("-year", "title"))
-    visible = dossiers_visible_to(request.user)
-    if call:
-        visible = visible.filter(call=call)
-    # Per call, cached like the queue's counts per state (dossiers.listing.cached_figure).
+    # Everything below the filter is kept per version of the filed dossiers and per names mark
+    # (dossiers.listing.cached_figure): decisions, reopened decisions and opinions move a dossier's
+    # updated_at (services._move, services._touch); a renamed call, organisation, department or
+    # person writes a new names mark. A page seen again costs one indexed query and cache reads.
     version = listing.filed_version()
-    waiting = listing.cached_figure(
-        f"committee-waiting:{scope.committee}:{scope.administrator}:{call.pk if call else ''}",
-        lambda: dict(
-            visible.filter(status=Status.COMMITTEE).order_by().values_list("call").annotate(n=Count("pk"))
+    reach = f"{scope.committee}:{scope.administrator}:{call.pk if call else ''}"
+    head = listing.cached_figure(
+        f"committee-head:{reach}", lambda: committee_head(request.user, call, version), version=version
+    )
+    # The paginator only places the page (positions); its rows are read on a cache miss only.
+    paginator = Paginator(range(head["awaiting_count"]), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    first = (page.number - 1) * PAGE_SIZE
+    awaiting = listing.cached_figure(
+        f"committee-awaiting:{reach}:{page.number}",
+        lambda: awaiting_articles(
+            waiting_in_order(request.user, call)[first : first + PAGE_SIZE], can_decide=scope.committee
         ),
         version=version,
     )
-    # One aggregate for every call's granted amount (not one query per call), cached the same way.
-    granted = listing.granted_by_call(version=version)
-    envelopes = [
-        {"call": item, "envelope": item.envelope_eur, "granted": granted.get(item.pk, Decimal("0")),
-         "remaining": item.envelope_eur - granted.get(item.pk, Decimal("0")), "waiting": waiting.get(item.pk, 0)}
-        for item in calls
-    ]  # fmt: skip
-    # The page's keys first, sorted from the dossier_committee_order_idx index alone (not the rows).
-    awaiting = (
-        visible.filter(status=Status.COMMITTEE)
-        .order_by("call__year", "name", "pk")
-        .values_list("pk", flat=True)
-    )
-    # 50 per page: the page costs the same with 10 or 1 000 dossiers waiting (issue #9).
-    paginator = Paginator(awaiting, PAGE_SIZE)
-    paginator.count = sum(waiting.values())
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = awaiting_articles(page.object_list, can_decide=scope.committee)
     return render(
         request,
         "www/committee/index.html",
@@ -86,14 +76,58 @@ def index(request):
             "form": form,
             # The administrator sees the committee's page but decides nothing.
             "can_decide": scope.committee,
-            "envelopes": envelopes,
-            "awaiting": page.object_list,
+            **head,
+            "awaiting": awaiting,
             "page_obj": page,
-            "awaiting_count": paginator.count,
-            "decided": decided_rows(listing.recently_decided(visible)),
             "breadcrumb_data": crumbs(None, "Comité"),
         },
     )
+
+
+def waiting_in_order(user, call):
+    """The dossiers awaiting a decision, in the committee's order (dossier_committee_order_idx)."""
+    visible = dossiers_visible_to(user).filter(status=Status.COMMITTEE)
+    if call:
+        visible = visible.filter(call=call)
+    return visible.order_by("call__year", "name", "pk")
+
+
+ENVELOPE_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+
+
+def committee_head(user, call, version: str) -> dict:
+    """The envelopes (per call: envelope, granted, remaining, waiting) and the recent decisions, as
+    plain values and HTML written here: what the cache keeps for the page, no model instance."""
+    visible = dossiers_visible_to(user)
+    if call:
+        visible = visible.filter(call=call)
+    # One aggregate for every call's granted amount (not one query per call), cached on its own.
+    granted = listing.granted_by_call(version=version)
+    envelopes = []
+    calls = agenda.calls_with_waiting(user, call=call).values_list("pk", "title", "envelope_eur", "waiting")
+    for pk, title, amount, waiting in calls:
+        done = granted.get(pk, Decimal("0"))
+        envelopes.append({"call_id": pk, "call": title, "envelope": amount, "granted": done,
+                          "remaining": amount - done, "waiting": waiting})  # fmt: skip
+    return {
+        "envelopes": envelopes,
+        "envelopes_html": SafeString(
+            "".join(
+                format_html(
+                    ENVELOPE_ROW,
+                    row["call"],
+                    euros(row["envelope"]),
+                    euros(row["granted"]),
+                    euros(row["remaining"]),
+                    row["waiting"],
+                )  # fmt: skip
+                for row in envelopes
+            )
+            or '<tr><td colspan="5">Aucun appel à projets.</td></tr>'
+        ),
+        "awaiting_count": sum(row["waiting"] for row in envelopes),
+        "decided": decided_rows(listing.recently_decided(visible)),
+    }
 
 
 ARTICLE = (
@@ -108,28 +142,28 @@ DECIDE = (
 
 
 def awaiting_articles(dossiers, *, can_decide: bool) -> list:
-    """The page's dossiers (their keys, in order) awaiting a decision, each with both opinions, as HTML written here in one
-    pass: values rows in three queries, the opinions in two (issue #9: a template loop with three
-    includes per dossier made this page many times its floor)."""
-    pks = list(dossiers)
-    order = {pk: n for n, pk in enumerate(pks)}
-    rows = sorted(listing.rows(Dossier.objects.filter(pk__in=pks)), key=lambda row: order[row.pk])
+    """The page's dossiers (a sliced, ordered queryset) awaiting a decision, each with both opinions,
+    as HTML written here in one pass: values rows in three queries, the opinions in two (issue #9: a
+    template loop with three includes per dossier made this page many times its floor)."""
+    rows = listing.rows(dossiers)
+    pks = [row.pk for row in rows]
     opinions = {model: opinion_rows(model, pks) for model in (DepartmentalOpinion, RegionalOpinion)}
     placeholder = "00000000-0000-0000-0000-000000000000"
     detail = reverse("dossiers:detail", args=[placeholder])
     decide_url = reverse("committee:decide", args=[placeholder])
     articles = []
+    # str.format over escaped values (review.cards._e), not format_html: a thousand lazy-wrapped
+    # escapes per page were a tenth of the page built after a change.
     for row in rows:
-        reference, title = str(row.reference), str(row)
-        decide_button = (
-            format_html(DECIDE, decide_url.replace(placeholder, reference), title) if can_decide else ""
-        )
-        articles.append(format_html(
-            ARTICLE, row.pk, row.pk, detail.replace(placeholder, reference), title, row.carriers_display,
-            row.departments_display, row.call_title, row.households or "?", euros(row.requested_amount_eur),
+        reference, title = str(row.reference), _e(row)
+        decide_button = DECIDE.format(decide_url.replace(placeholder, reference), title) if can_decide else ""
+        articles.append(SafeString(ARTICLE.format(
+            row.pk, row.pk, detail.replace(placeholder, reference), title, _e(row.carriers_display),
+            _e(row.departments_display), _e(row.call_title), _e(row.households or "?"),
+            _e(euros(row.requested_amount_eur)),
             opinion_cards(opinions[DepartmentalOpinion].get(row.pk), opinions[RegionalOpinion].get(row.pk)),
             decide_button,
-        ))  # fmt: skip
+        )))  # fmt: skip
     return articles
 
 
@@ -142,13 +176,14 @@ def decided_rows(decided: list[dict]) -> list:
     detail = reverse("dossiers:detail", args=[placeholder])
     badges = {status: status_badge(status, True) for status in listing.DECIDED}
     return [
-        format_html(
-            DECIDED_ROW,
-            detail.replace(placeholder, str(row["reference"])),
-            row["title"],
-            row["call_title"],
-            badges[row["status"]],
-            euros(row["amount"]),
+        SafeString(
+            DECIDED_ROW.format(
+                detail.replace(placeholder, str(row["reference"])),
+                _e(row["title"]),
+                _e(row["call_title"]),
+                badges[row["status"]],
+                _e(euros(row["amount"])),
+            )
         )  # fmt: skip
         for row in decided
     ]

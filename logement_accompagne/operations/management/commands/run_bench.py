@@ -183,6 +183,7 @@ class Command(BaseCommand):
             Operation("file comité (national), à froid", committee, get(queue), before=cold_lists),
             Operation(f"file comité, dernière page ({last_page})", committee, get(f"{queue}?page={last_page}")),
             Operation("page comité", committee, get(reverse("committee:index"))),
+            Operation("page comité (à froid)", committee, get(reverse("committee:index")), before=cold_lists),
             Operation("mes dossiers (porteur)", carrier, get(reverse("dossiers:list"))),
             Operation("page dossier (comité)", committee, get(reverse("dossiers:detail", args=[dossier.reference]))),
         ]  # fmt: skip
@@ -380,6 +381,9 @@ class Command(BaseCommand):
         url = reverse("committee:session", args=[session.reference])
         return [
             Operation(f"ordre du jour, {pending} en attente", committee, get(url)),
+            Operation(
+                f"ordre du jour, {pending} en attente (à froid)", committee, get(url), before=cold_lists
+            ),
             Operation(
                 f"ordre du jour trié coût, {pending} en att.", committee, get(f"{url}?tri=cout&page=2")
             ),
