@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .models import FieldChange, PasswordResetRequest, ReadEntry
@@ -40,43 +40,19 @@ def record_read(
 
 
 def record_reads(actor, target_type: str, reads, *, detail: str = "") -> int:
-    """Journal several reads at once (a list page): `reads` holds (target id, household id or None).
+    """Journal several reads at once (a list page): `reads` holds (target id, household id or None),
+    one entry each, in one INSERT. Returns how many entries were written.
 
-    One INSERT of every row (by 100), the values common to the rows prepared once: ``bulk_create``
-    built a model instance per row and prepared each of its fields, which cost a 50-row list page
-    more than its own queries (issue #9). Returns how many entries were written.
-    """
-    reads = list(reads)
-    if not reads:
-        return 0
-    connection = connections[router.db_for_write(ReadEntry)]
-    fields = {f.name: f for f in ReadEntry._meta.concrete_fields}
+    The ORM's ``bulk_create`` is kept although a hand-written INSERT measured 0.7 ms faster for 50
+    rows on PostgreSQL: the journal is evidence, written by the one path every other entry takes."""
     actor_fields = _actor_fields(actor)
-    common = [
-        fields["actor"].get_db_prep_save(actor_fields["actor"] and actor_fields["actor"].pk, connection),
-        actor_fields["actor_email"],
-        fields["at"].get_db_prep_save(timezone.now(), connection),
-        target_type[:64],
-    ]
-    names = ("actor", "actor_email", "at", "target_type", "target_id", "household_ref", "detail")
-    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
-    table = connection.ops.quote_name(ReadEntry._meta.db_table)
-    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
-    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        for start in range(0, len(reads), 100):
-            chunk = reads[start : start + 100]
-            params = []
-            for target_id, household in chunk:
-                params += common
-                params += [
-                    str(target_id)[:64],
-                    "" if household is None else str(household)[:64],
-                    detail[:255],
-                ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}", params
-            )
-    return len(reads)
+    entries = [
+        ReadEntry(**actor_fields, target_type=target_type[:64], target_id=str(target_id)[:64],
+                  household_ref="" if household is None else str(household)[:64], detail=detail[:255])
+        for target_id, household in reads
+    ]  # fmt: skip
+    ReadEntry.objects.bulk_create(entries, batch_size=100)
+    return len(entries)
 
 
 def record_changes(actor, target, before: dict, after: dict) -> list[FieldChange]:
