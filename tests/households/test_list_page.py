@@ -139,3 +139,40 @@ def test_the_rows_statement_compiled_once_reads_what_the_orm_reads(project):
     # Kept per process: SQL and constants only, the ids of a page go in place of its markers.
     assert "Premier" not in repr(statement) and "M-" not in repr(statement)
     assert [statement[1][position] for position in statement[2]] == list(selectors._MARKERS)
+
+
+def test_project_access_is_the_rule_of_visible_projects(project):
+    """project_access decides for one dossier in Python what visible_projects, is_personal and
+    is_manager decide in SQL, for every person of the cast and every kind of project."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from logement_accompagne.dossiers.enums import Status
+    from logement_accompagne.dossiers.models import Dossier
+    from logement_accompagne.households import selectors
+    from tests import factories
+    from tests.lifecycle import Cast, advance
+
+    cast = project
+    # Another organisation's project in department 40 (Nouvelle-Aquitaine), instructed there.
+    there = Cast(**{**cast, "carrier": factories.carrier_user(cast.other_organisation),
+                    "dept": cast.dept_other, "region": cast.region_other})  # fmt: skip
+    elsewhere = factories.DossierFactory(carrier=cast.other_organisation, department_codes=["40"])
+    advance(there, Status.SELECTED, dossier=elsewhere)
+    not_selected = factories.DossierFactory(carrier=cast.landlord)
+    advance(cast, Status.COMMITTEE, dossier=not_selected)
+    people = [cast[name] for name in ("carrier", "dept", "dept_other", "region", "region_other", "committee",
+                                      "admin", "worker", "worker_two", "manager", "worker_other")]  # fmt: skip
+    seen = set()
+    for person in [*people, AnonymousUser()]:
+        for dossier in (cast.dossier, elsewhere, not_selected):
+            visible = selectors.visible_projects(person).filter(pk=dossier.pk).exists()
+            try:
+                found, personal, manager = selectors.project_access(person, dossier.reference)
+            except Dossier.DoesNotExist:
+                assert not visible, (person, dossier)
+                continue
+            assert visible and found.pk == dossier.pk, (person, dossier)
+            assert personal == selectors.is_personal(person, dossier), (person, dossier)
+            assert manager == selectors.is_manager(person, dossier), (person, dossier)
+            seen.add((personal, manager))
+    assert seen == {(False, False), (True, False), (True, True)}  # every case was met
