@@ -124,7 +124,8 @@ def recently_decided(dossiers, limit: int = 50) -> list[dict]:
 # dossiers' version: the latest ``updated_at`` among them (read from ``dossier_filed_updated_idx``).
 # Every change that can alter such a figure touches a filed dossier's ``updated_at`` in the
 # transaction that makes it: a change of state (``services._move``: submissions, decisions, reopened
-# decisions, imports), an edit of a returned dossier (its departments included). Read *before* the
+# decisions, imports), an edit of a returned dossier (its departments included), what lists show
+# but the dossier's row does not hold (an opinion, a carrier joining: ``services._touch``). Read *before* the
 # figure it keys, so a figure is never older than its key. Two writes committing in the reverse order
 # of their timestamps could leave the later-read figure under an unchanged key: VERSIONED_TTL bounds
 # that staleness.

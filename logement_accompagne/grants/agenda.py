@@ -115,7 +115,7 @@ def page_rows(page_queryset) -> list[listing.Row]:
 def envelopes(user, session: CommitteeSession, *, call: Call | None = None) -> list[dict]:
     """Per call: envelope, granted, proposed by the session, left once the proposals are recorded."""
     calls = [(item, item.pk, item.envelope_eur, item.waiting) for item in calls_with_waiting(user, call=call)]
-    return _envelopes(calls, proposed_by_call(session))
+    return envelope_rows(calls, proposed_by_call(session))
 
 
 def agenda_figures(user, session: CommitteeSession, *, call: Call | None = None,
@@ -134,7 +134,7 @@ def agenda_figures(user, session: CommitteeSession, *, call: Call | None = None,
         proposed[row["dossier__call"]] = row["total"] or Decimal("0")
         pending_count += row["n"]
     rows = calls_with_waiting(user, call=call).values_list("title", "pk", "envelope_eur", "waiting")
-    return _envelopes(list(rows), proposed, version=version), pending_count
+    return envelope_rows(list(rows), proposed, version=version), pending_count
 
 
 def calls_with_waiting(user, *, call: Call | None = None) -> QuerySet[Call]:
@@ -154,14 +154,15 @@ def calls_with_waiting(user, *, call: Call | None = None) -> QuerySet[Call]:
     return calls.annotate(waiting=Coalesce(Subquery(per_call), 0))
 
 
-def _envelopes(calls, proposed, *, version=None) -> list[dict]:
-    """``calls``: (what the row shows as its call, pk, envelope, dossiers waiting) each."""
+def envelope_rows(calls, proposed, *, version=None) -> list[dict]:
+    """Per call: envelope, granted, ``proposed`` (by call key), what remains, dossiers waiting.
+    ``calls``: (what the row shows as its call, pk, envelope, dossiers waiting) each."""
     granted = listing.granted_by_call(version=version)
     result = []
     for item, pk, envelope, waiting_here in calls:
         done = granted.get(pk, Decimal("0"))
         planned = proposed.get(pk, Decimal("0"))
-        result.append({"call": item, "envelope": envelope, "granted": done, "proposed": planned,
+        result.append({"call": item, "call_id": pk, "envelope": envelope, "granted": done, "proposed": planned,
                        "remaining": envelope - done - planned, "waiting": waiting_here,
                        "overspent": envelope - done - planned < 0})  # fmt: skip
     return result

@@ -25,7 +25,7 @@ from logement_accompagne.grants.sessions import CommitteeSession
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import error_text, visible_dossier
 from logement_accompagne.www.dossiers.views import crumbs
-from logement_accompagne.www.review.cards import _e
+from logement_accompagne.www.rows import escaped, reference_url
 from logement_accompagne.www.templatetags.www_tags import euros
 
 from .forms import CallFilterForm, ProposalForm, SessionForm
@@ -195,7 +195,6 @@ def agenda_head(user, session, call, version: str) -> dict:
 
 # The CSRF token of the person reading the page takes this mark's place in the rows kept in cache.
 CSRF_MARK = "<!--csrf-->"
-PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 AGENDA_ROW = (
     '<tr><td class="www-break"><a href="{}">{}</a><br><span class="fr-text--xs">{} · {}</span></td>'
     '<td>{}<br><span class="fr-text--xs">{}</span></td>'
@@ -215,36 +214,32 @@ RECORD = (
 def agenda_rows(rows, session, *, can_decide: bool) -> dict:
     """The page's rows as HTML written here in one pass each (a template loop costs a dozen lookups
     and filters per row, issue #9), and each row's key and title (``rows``)."""
-    detail = reverse("dossiers:detail", args=[PLACEHOLDER])
-    propose_url = reverse("committee:propose", args=[session.reference, PLACEHOLDER])
-    record_url = reverse("committee:record", args=[session.reference, PLACEHOLDER])
+    detail = reference_url("dossiers:detail")
+    propose_url = reference_url("committee:propose", session.reference)
+    record_url = reference_url("committee:record", session.reference)
     verdicts, levels = dict(Verdict.choices), dict(Reproducibility.choices)
     html = []
-    # str.format over escaped values (review.cards._e), not format_html: lazy-wrapped escapes were a
+    # str.format over escaped values (www.rows.escaped), not format_html: lazy-wrapped escapes were a
     # large part of the agenda built after a change.
     for row in rows:
-        extra, reference, title = row.extra, str(row.reference), _e(row)
+        extra, reference, title = row.extra, str(row.reference), escaped(row)
         selected = extra["proposal_selected"]
         if selected is None:
             proposal = "—"
         else:
-            proposal = f"Retenu, {_e(euros(extra['proposal_amount_eur']))}" if selected else "Non retenu"
+            proposal = f"Retenu, {escaped(euros(extra['proposal_amount_eur']))}" if selected else "Non retenu"
         actions = ""
         if can_decide:
-            record = (
-                RECORD.format(record_url.replace(PLACEHOLDER, reference), CSRF_MARK, title)
-                if selected is not None
-                else ""
-            )
-            actions = ACTIONS.format(propose_url.replace(PLACEHOLDER, reference),
+            record = RECORD.format(record_url(reference), CSRF_MARK, title) if selected is not None else ""
+            actions = ACTIONS.format(propose_url(reference),
                                      "Proposer" if selected is None else "Modifier", title, record)  # fmt: skip
         html.append(AGENDA_ROW.format(
-            detail.replace(PLACEHOLDER, reference), title, _e(row.carriers_display), _e(row.call_title),
-            _e(extra["region_name"] or "—"), _e(row.department_codes),
-            _e(verdicts.get(extra["regional_verdict"], "—")) if extra["regional_verdict"] else "—",
-            _e(levels.get(extra["reproducibility"], "—")) if extra["reproducibility"] else "—",
-            _e(euros(row.requested_amount_eur)), _e(row.households or "?"),
-            _e(euros(extra["cost_per_household_eur"])), proposal, actions,
+            detail(reference), title, escaped(row.carriers_display), escaped(row.call_title),
+            escaped(extra["region_name"] or "—"), escaped(row.department_codes),
+            escaped(verdicts.get(extra["regional_verdict"], "—")) if extra["regional_verdict"] else "—",
+            escaped(levels.get(extra["reproducibility"], "—")) if extra["reproducibility"] else "—",
+            escaped(euros(row.requested_amount_eur)), escaped(row.households or "?"),
+            escaped(euros(extra["cost_per_household_eur"])), proposal, actions,
         ))  # fmt: skip
     return {
         "rows": [{"pk": row.pk, "title": str(row)} for row in rows],

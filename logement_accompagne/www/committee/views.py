@@ -1,14 +1,11 @@
 """The national committee: dossiers awaiting decision with both opinions side by side, each
 call's envelope, what is granted and what is left, and the decision form."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
@@ -23,7 +20,8 @@ from logement_accompagne.grants import agenda
 from logement_accompagne.organisations.selectors import scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
-from logement_accompagne.www.review.cards import _e, opinion_cards, opinion_rows
+from logement_accompagne.www.review.cards import opinion_cards, opinion_rows
+from logement_accompagne.www.rows import escaped, reference_url
 from logement_accompagne.www.templatetags.www_tags import euros, status_badge
 
 from .forms import CallFilterForm, DecisionForm, ReopenForm
@@ -101,14 +99,10 @@ def committee_head(user, call, version: str) -> dict:
     visible = dossiers_visible_to(user)
     if call:
         visible = visible.filter(call=call)
-    # One aggregate for every call's granted amount (not one query per call), cached on its own.
-    granted = listing.granted_by_call(version=version)
-    envelopes = []
-    calls = agenda.calls_with_waiting(user, call=call).values_list("pk", "title", "envelope_eur", "waiting")
-    for pk, title, amount, waiting in calls:
-        done = granted.get(pk, Decimal("0"))
-        envelopes.append({"call_id": pk, "call": title, "envelope": amount, "granted": done,
-                          "remaining": amount - done, "waiting": waiting})  # fmt: skip
+    # The agenda's rows with nothing proposed: envelope, granted (one aggregate for every call,
+    # cached on its own), remaining, waiting.
+    calls = agenda.calls_with_waiting(user, call=call).values_list("title", "pk", "envelope_eur", "waiting")
+    envelopes = agenda.envelope_rows(list(calls), {}, version=version)
     return {
         "envelopes": envelopes,
         "envelopes_html": SafeString(
@@ -148,19 +142,17 @@ def awaiting_articles(dossiers, *, can_decide: bool) -> list:
     rows = listing.rows(dossiers)
     pks = [row.pk for row in rows]
     opinions = {model: opinion_rows(model, pks) for model in (DepartmentalOpinion, RegionalOpinion)}
-    placeholder = "00000000-0000-0000-0000-000000000000"
-    detail = reverse("dossiers:detail", args=[placeholder])
-    decide_url = reverse("committee:decide", args=[placeholder])
+    detail, decide_url = reference_url("dossiers:detail"), reference_url("committee:decide")
     articles = []
-    # str.format over escaped values (review.cards._e), not format_html: a thousand lazy-wrapped
+    # str.format over escaped values (www.rows.escaped), not format_html: a thousand lazy-wrapped
     # escapes per page were a tenth of the page built after a change.
     for row in rows:
-        reference, title = str(row.reference), _e(row)
-        decide_button = DECIDE.format(decide_url.replace(placeholder, reference), title) if can_decide else ""
+        reference, title = str(row.reference), escaped(row)
+        decide_button = DECIDE.format(decide_url(reference), title) if can_decide else ""
         articles.append(SafeString(ARTICLE.format(
-            row.pk, row.pk, detail.replace(placeholder, reference), title, _e(row.carriers_display),
-            _e(row.departments_display), _e(row.call_title), _e(row.households or "?"),
-            _e(euros(row.requested_amount_eur)),
+            row.pk, row.pk, detail(reference), title, escaped(row.carriers_display),
+            escaped(row.departments_display), escaped(row.call_title), escaped(row.households or "?"),
+            escaped(euros(row.requested_amount_eur)),
             opinion_cards(opinions[DepartmentalOpinion].get(row.pk), opinions[RegionalOpinion].get(row.pk)),
             decide_button,
         )))  # fmt: skip
@@ -172,17 +164,16 @@ DECIDED_ROW = '<tr><td class="www-break"><a href="{}">{}</a></td><td>{}</td><td>
 
 def decided_rows(decided: list[dict]) -> list:
     """« Décisions récentes » as table rows written here (no template loop, no ``{% url %}`` per row)."""
-    placeholder = "00000000-0000-0000-0000-000000000000"
-    detail = reverse("dossiers:detail", args=[placeholder])
+    detail = reference_url("dossiers:detail")
     badges = {status: status_badge(status, True) for status in listing.DECIDED}
     return [
         SafeString(
             DECIDED_ROW.format(
-                detail.replace(placeholder, str(row["reference"])),
-                _e(row["title"]),
-                _e(row["call_title"]),
+                detail(row["reference"]),
+                escaped(row["title"]),
+                escaped(row["call_title"]),
                 badges[row["status"]],
-                _e(euros(row["amount"])),
+                escaped(euros(row["amount"])),
             )
         )  # fmt: skip
         for row in decided

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 
 from logement_accompagne.dossiers.checks import ATTACHMENTS, french_eur
 from logement_accompagne.dossiers.enums import Mobilisation
@@ -114,18 +113,16 @@ def dossier_table_rows(dossiers) -> list[SafeString]:
     """The rows of includes/dossier_table.html (« Mes dossiers », the home page) from values rows
     (a queryset, or rows already read with ``TABLE_VALUES``), written in one pass: no model
     instance, no ``{% url %}`` or date filter per row (issue #9)."""
-    from logement_accompagne.www.review.cards import month_name
+    from logement_accompagne.www.rows import escaped, long_date, reference_url
     from logement_accompagne.www.templatetags.www_tags import status_badge
 
-    placeholder = "00000000-0000-0000-0000-000000000000"
-    detail = reverse("dossiers:detail", args=[placeholder])
+    detail = reference_url("dossiers:detail")
     rows = []
     for row in dossiers.values(*TABLE_VALUES) if hasattr(dossiers, "values") else dossiers:
         reference = str(row["reference"])
-        day = localtime(row["updated_at"])
         rows.append(mark_safe(TABLE_ROW.format(  # noqa: S308 (every value escaped here)
-            detail.replace(placeholder, reference), html.escape(row["name"] or f"Dossier {reference[:8]}"),
-            reference[:8].upper(), html.escape(row["call__title"]), status_badge(row["status"], True),
-            f"{day.day} {month_name(day.month)} {day.year}",
+            detail(reference), escaped(row["name"] or f"Dossier {reference[:8]}"),
+            reference[:8].upper(), escaped(row["call__title"]), status_badge(row["status"], True),
+            long_date(row["updated_at"]),
         )))  # fmt: skip
     return rows

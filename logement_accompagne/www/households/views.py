@@ -8,7 +8,6 @@ pages: references, phases, dates and figures, never a name, a contact detail or 
 """
 
 import datetime
-import functools
 import html
 import json
 
@@ -43,6 +42,7 @@ from logement_accompagne.households.models import (
 )
 from logement_accompagne.territories import cog
 from logement_accompagne.www.pagination import page_of
+from logement_accompagne.www.rows import choice_label
 
 from .forms import (
     ContactForm,
@@ -101,10 +101,11 @@ def _error(error) -> str:
     return " ".join(str(m) for m in getattr(error, "messages", [str(error)]))
 
 
-def _next_review(episode) -> datetime.date | None:
-    if episode.ended_on is not None or getattr(episode, "review_from", None) is None:
+def next_review(ended_on, review_from, review_days) -> datetime.date | None:
+    """When the next review is due: ``review_days`` after the last one (or the plan), none once ended."""
+    if ended_on is not None or review_from is None:
         return None
-    return episode.review_from + datetime.timedelta(days=episode.review_days)
+    return review_from + datetime.timedelta(days=review_days)
 
 
 @login_required
@@ -134,14 +135,14 @@ def list_rows_html(rows: list[dict], *, personal: bool, today: datetime.date) ->
         if row["ended_on"]:
             phase = f"Terminé le {row['ended_on']:%d/%m/%Y}"
         else:
-            phase = html.escape(_label(SupportEpisode, "phase", row["phase"]))
+            phase = html.escape(choice_label(SupportEpisode._meta.get_field("phase"), row["phase"]))
         due = row["next_review_on"]
         review = "—" if due is None else OVERDUE.format(due) if due < today else f"{due:%d/%m/%Y}"
         contact = f"{row['last_contact_on']:%d/%m/%Y}" if row["last_contact_on"] else "—"
         out.append(
             LIST_ROW.format(
                 link.replace("__ref__", reference), reference, name,
-                html.escape(_label(SupportEpisode, "kind", row["kind"])), phase, review,
+                html.escape(choice_label(SupportEpisode._meta.get_field('kind'), row["kind"])), phase, review,
                 IN_ARREARS if row["in_arrears"] else "non", contact,
             )
         )  # fmt: skip
@@ -183,11 +184,7 @@ def project_list(request, reference):
     page = page_of(ids, PAGE_SIZE, request.GET.get("page"))
     rows = selectors.list_rows(page.object_list, personal=personal)
     for row in rows:
-        row["next_review_on"] = (
-            row["review_from"] + datetime.timedelta(days=row["review_days"])
-            if row["ended_on"] is None and row["review_from"] is not None
-            else None
-        )
+        row["next_review_on"] = next_review(row["ended_on"], row["review_from"], row["review_days"])
     if personal and rows:
         record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
@@ -249,8 +246,8 @@ def _timeline(episode, personal: bool) -> list[dict]:
     for contact in episode.contacts.values("happened_on", "kind", "channel", "result", "note"):
         items.append({
             "on": contact["happened_on"], "kind": "review" if contact["kind"] == ContactKind.REVIEW else "contact",
-            "title": f"{_label(Contact, 'kind', contact['kind'])} — {_label(Contact, 'channel', contact['channel'])}",
-            "detail": _label(Contact, "result", contact["result"]), "note": contact["note"] if personal else "",
+            "title": f"{choice_label(Contact._meta.get_field('kind'), contact['kind'])} — {choice_label(Contact._meta.get_field('channel'), contact['channel'])}",
+            "detail": choice_label(Contact._meta.get_field('result'), contact["result"]), "note": contact["note"] if personal else "",
             "reached": contact["result"] == "reached",
         })  # fmt: skip
     for change in PhaseChange.objects.filter(episode=episode):
@@ -286,12 +283,6 @@ def _sorted(items: list[dict]) -> list[dict]:
     """Newest first; on the same day, a milestone above a phase change, above ... a contact."""
     items.sort(key=lambda item: (item["on"], -TIMELINE_ORDER[item["kind"]]), reverse=True)
     return items
-
-
-@functools.cache
-def _label(model, field: str, value) -> str:
-    """What ``get_FOO_display()`` gives, without a lazy string per call."""
-    return str(dict(model._meta.get_field(field).flatchoices).get(value, value)) if value else ""
 
 
 TIMELINE_ITEM = (
@@ -450,7 +441,9 @@ def reviews(request, reference):
     )
     rows = list(episodes)
     for episode in rows:
-        episode.next_review_on = _next_review(episode)
+        episode.next_review_on = next_review(
+            episode.ended_on, getattr(episode, "review_from", None), getattr(episode, "review_days", None)
+        )
     rows.sort(key=lambda e: e.next_review_on or today)
     horizon = today + datetime.timedelta(days=30)
     return render(request, "www/households/reviews.html", {

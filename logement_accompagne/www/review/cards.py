@@ -3,16 +3,12 @@ folded), as HTML written here in one pass: the dossier page, the opinion and dec
 committee's list, where 50 dossiers each had three template includes (issue #9), all show this.
 Templates call it through ``{% opinion_cards departmental_opinions regional_opinions %}``."""
 
-import datetime
-import functools
-import html
 from types import SimpleNamespace
 
-from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 
 from logement_accompagne.dossiers.models import DepartmentalOpinion, RegionalOpinion
+from logement_accompagne.www.rows import choice_label, escaped, long_date
 
 CARDS = (
     '<div class="fr-grid-row fr-grid-row--gutters">'
@@ -34,31 +30,6 @@ REGIONAL = (
 SIGNED = '<p class="fr-text--xs fr-mt-1w fr-mb-0">Version {}, {}{}{}.</p>'
 OLDER = '<p class="fr-text--sm www-prewrap">v{} ({}) — {} — {}</p>'
 FOLDED = '<details class="fr-mt-1w"><summary class="fr-text--sm">Versions précédentes</summary>{}</details>'
-
-
-def _date(moment, with_time: bool) -> str:
-    """What the template's ``|date:"j F Y à H:i"`` (or ``"j F Y"``) writes, without its per-call cost."""
-    if not moment:
-        return ""
-    moment = localtime(moment)
-    day = f"{moment.day} {month_name(moment.month)} {moment.year}"
-    return f"{day} à {moment:%H:%M}" if with_time else day
-
-
-@functools.cache
-def month_name(month: int) -> str:
-    return dateformat.format(datetime.date(2000, month, 1), "F")
-
-
-def _e(value) -> str:
-    """Escaped text (the template's autoescape): the standard library's, without a lazy proxy per call."""
-    return html.escape(str(value))
-
-
-@functools.cache
-def _label(field, value) -> str:
-    """A choice's label, once per value (``get_FOO_display`` builds a lazy string each call)."""
-    return str(dict(field.flatchoices).get(value, value)) if value else ""
 
 
 FIELDS = {
@@ -108,22 +79,26 @@ def card(title: str, opinions, departmental: bool, none: str) -> SafeString:
     latest = opinions[0]
     field = FIELDS[departmental]
     if departmental:
-        body = DEPARTMENTAL.format(_e(latest.relevance), _e(_label(field, latest.reproducibility) or "Non renseigné"),
-                                   _e(latest.conditions or "Aucune"))  # fmt: skip
+        body = DEPARTMENTAL.format(escaped(latest.relevance), escaped(choice_label(field, latest.reproducibility) or "Non renseigné"),
+                                   escaped(latest.conditions or "Aucune"))  # fmt: skip
     else:
         body = REGIONAL.format(
-            _e(_label(field, latest.verdict) or "Non renseigné"), _e(latest.comment or "Aucun")
+            escaped(choice_label(field, latest.verdict) or "Non renseigné"),
+            escaped(latest.comment or "Aucun"),
         )
-    author = f", par {_e(latest.author)}" if latest.author_id else ""
+    author = f", par {escaped(latest.author)}" if latest.author_id else ""
     imported = " (repris d'un document importé)" if latest.imported else ""
-    parts = [body, SIGNED.format(latest.version, _date(latest.created_at, True), author, imported)]
+    parts = [
+        body,
+        SIGNED.format(latest.version, long_date(latest.created_at, with_time=True), author, imported),
+    ]
     if len(opinions) > 1:
         older = "".join(
             OLDER.format(
                 o.version,
-                _date(o.created_at, False),
-                _e(_label(field, o.reproducibility if departmental else o.verdict)),
-                _e(o.relevance if departmental else o.comment),
+                long_date(o.created_at),
+                escaped(choice_label(field, o.reproducibility if departmental else o.verdict)),
+                escaped(o.relevance if departmental else o.comment),
             )  # fmt: skip
             for o in opinions[1:]
         )

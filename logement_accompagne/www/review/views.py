@@ -1,7 +1,5 @@
 """The instructors' pages: the queue of filed dossiers, the opinions, the requests for completion."""
 
-import datetime
-import functools
 import hashlib
 
 from django.contrib import messages
@@ -10,10 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from logement_accompagne.dossiers import listing, services
@@ -23,6 +19,7 @@ from logement_accompagne.dossiers.selectors import dossiers_visible_to, review_f
 from logement_accompagne.organisations.selectors import departments_covered_by, scope_of
 from logement_accompagne.www.access import dossier_for_action, error_text
 from logement_accompagne.www.dossiers.views import crumbs
+from logement_accompagne.www.rows import reference_url, short_date
 from logement_accompagne.www.templatetags.www_tags import euros, status_badge
 
 from .forms import QUEUE_STATES, DepartmentalOpinionForm, QueueFilterForm, RegionalOpinionForm, ReturnForm
@@ -120,12 +117,12 @@ def queue_rows_html(dossiers) -> SafeString:
     """The page's dossiers as table rows rendered here in one pass each: a template loop costs ten
     variable lookups and filters per row, which made the queue several times its floor (issue #9)."""
     badges = {status: status_badge(status, True) for status in Status.values}
-    detail = reverse("dossiers:detail", args=["00000000-0000-0000-0000-000000000000"])
+    detail = reference_url("dossiers:detail")
     return SafeString(
         "".join(
             format_html(
                 QUEUE_ROW,
-                detail.replace("00000000-0000-0000-0000-000000000000", str(row.reference)),
+                detail(row.reference),
                 str(row),
                 row.carriers_display,
                 row.department_codes,
@@ -137,19 +134,6 @@ def queue_rows_html(dossiers) -> SafeString:
             for row in listing.rows(dossiers)
         )
     )
-
-
-def short_date(moment) -> str:
-    """« 3 nov. 2026 » as the template's ``|date:"j M Y"`` writes it, without its per-call cost."""
-    if moment is None:
-        return ""
-    day = localtime(moment)
-    return f"{day.day} {month_abbreviation(day.month)} {day.year}"
-
-
-@functools.cache
-def month_abbreviation(month: int) -> str:
-    return date_format(datetime.date(2000, month, 1), "M")
 
 
 def counts_key(scope, filters: dict) -> str:
