@@ -164,12 +164,9 @@ def cached_figure(key: str, compute, *, version: str | None = None):
     """``compute()`` cached under ``key`` and the filed dossiers' version (``version``, when the
     caller already read it for another figure of the same page)."""
     cache = caches["fragments"]
-    key = f"{key}:{version or filed_version()}:{cache.get(NAMES_MARK, 0)}"
-    figure = cache.get(key)
-    if figure is None:
-        figure = compute()
-        cache.set(key, figure, VERSIONED_TTL)
-    return figure
+    return cache.get_or_set(
+        f"{key}:{version or filed_version()}:{cache.get(NAMES_MARK, 0)}", compute, VERSIONED_TTL
+    )
 
 
 def counts_per_state(dossiers, *, key: str, version: str | None = None) -> dict[str, int]:

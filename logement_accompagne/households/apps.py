@@ -11,5 +11,7 @@ class HouseholdsConfig(AppConfig):
 
         from . import aggregates  # noqa: F401 (registers the SQLite median aggregate)
         from .demo import load_households_demo
+        from .listing import watch_writes
 
         demo_loaded.connect(load_households_demo, dispatch_uid="households_demo")
+        watch_writes()

@@ -90,6 +90,23 @@ class ProjectSettings(models.Model):
         return f"Réglages du suivi — {self.dossier}"
 
 
+class ListVersion(models.Model):
+    """A number that changes with anything a project's household list shows but the names: its
+    households' supports, their contacts, their arrears cases, the review rhythm. The key under which
+    the list's pseudonymous rows are cached (households.listing); written by nothing else."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="household_list_version"
+    )
+    number = models.PositiveBigIntegerField("version", default=0)
+
+    class Meta:
+        verbose_name = "version de la liste des ménages"
+
+    def __str__(self) -> str:
+        return f"Liste des ménages du projet {self.dossier_id} : version {self.number}"
+
+
 class Household(models.Model):
     reference = models.CharField(
         "référence", max_length=12, unique=True, default=new_reference, editable=False

@@ -20,6 +20,7 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -85,13 +86,6 @@ def _carried_by(organisation_ids, dossier="pk") -> Exists:
     )
 
 
-def _carried_flag(organisation_ids, dossier="pk"):
-    """`_carried_by` as a column (False, with no subquery, for a person of no such organisation)."""
-    if not organisation_ids:
-        return Value(False, output_field=BooleanField())
-    return _carried_by(organisation_ids, dossier)
-
-
 def support_projects(user) -> QuerySet[Dossier]:
     """Selected projects whose households the person accompanies (personal access)."""
     scope = support_scope(user)
@@ -123,35 +117,62 @@ def is_manager(user, dossier) -> bool:
 
 
 def project_for(user, reference) -> tuple[Dossier, bool]:
-    """(dossier, personal access?) or Dossier.DoesNotExist."""
-    dossier = visible_projects(user).select_related("call").get(reference=reference)
-    return dossier, is_personal(user, dossier)
+    """(dossier, personal access?) or Dossier.DoesNotExist (the project read whole, with its call)."""
+    dossier = Dossier.objects.select_related("call").get(reference=reference, status=Status.SELECTED)
+    rights = project_rights(user, [dossier])
+    if dossier.pk not in rights:
+        raise Dossier.DoesNotExist("Projet invisible pour cette personne.")
+    return dossier, rights[dossier.pk][0]
+
+
+def project_rights(user, dossiers) -> dict[int, tuple[bool, bool]]:
+    """For each of ``dossiers`` whose households the person may know of: (personal access?, support
+    manager of it?), by the dossier's primary key; the others are absent. The rule of
+    `visible_projects`, `is_personal` and `is_manager`, decided for a few dossiers already read
+    (each with its ``status`` and ``submitted_at``) without their union of subqueries:
+
+    - the person's support roles in the dossiers' carrier organisations: one query (a join);
+    - only for a dossier where they have none: its carriers and departments (``relation_to``, the
+      Python form of `dossiers_visible_to`, as the dossier page judges) and the person's scope.
+
+    Building `visible_projects`'s union of subqueries cost the household list 4 to 5 ms and the
+    household's page 3.8 ms, more than what they show (issue #9).
+    """
+    by_pk = {dossier.pk: dossier for dossier in dossiers if dossier.status == Status.SELECTED}
+    if not by_pk:
+        return {}
+    roles: dict[int, set[str]] = {pk: set() for pk in by_pk}
+    if user is not None and user.is_authenticated and user.is_active:
+        held = Membership.objects.filter(
+            user=user, role__in=SUPPORT_ROLES, organisation__carrier_links__dossier_id__in=list(by_pk)
+        ).values_list("organisation__carrier_links__dossier_id", "role")
+        for dossier_id, role in held:
+            roles[dossier_id].add(role)
+    rights, scope = {}, None
+    for pk, dossier in by_pk.items():
+        if roles[pk]:
+            rights[pk] = (True, Role.SUPPORT_MANAGER in roles[pk])
+            continue
+        scope = scope or scope_of(user)
+        relation = relation_to(scope, dossier)
+        if relation.carrier or relation.reviewer or relation.administrator:
+            rights[pk] = (False, False)
+    return rights
 
 
 def project_access(user, reference) -> tuple[Dossier, bool, bool]:
-    """(dossier, personal access?, support manager of it?), or Dossier.DoesNotExist.
-
-    The rule of `visible_projects` decided for one dossier from two small queries (the project and its
-    carriers; the departments too when access is not personal): a selected project the person's
-    support organisation carries, or one `dossiers_visible_to` gives them, judged by its Python form
-    `permissions.relation_to`, as the dossier page does. Building `visible_projects`'s union of
-    subqueries and two EXISTS columns cost the household list 4 to 5 ms, more than its rows (issue #9).
-    Only what the list shows of the dossier is read (a dossier row has a hundred columns).
-    """
-    dossier = Dossier.objects.only("pk", "reference", "name", "status", "submitted_at").get(
-        reference=reference, status=Status.SELECTED
+    """(dossier, personal access?, support manager of it?), or Dossier.DoesNotExist: `project_rights`
+    for one project, read with its household list's version (`households.listing`) and only what the
+    list shows of it (a dossier row has a hundred columns)."""
+    dossier = (
+        Dossier.objects.only("pk", "reference", "name", "status", "submitted_at")
+        .annotate(list_version=F("household_list_version__number"))  # the key of the list's rows
+        .get(reference=reference, status=Status.SELECTED)
     )
-    carriers = set(
-        DossierCarrier.objects.filter(dossier_id=dossier.pk).values_list("organisation_id", flat=True)
-    )
-    dossier._carrier_ids = carriers  # read by relation_to, not read again
-    scope = support_scope(user)
-    personal = bool(carriers & scope.organisation_ids)
-    if not personal:
-        relation = relation_to(scope_of(user), dossier)
-        if not (relation.carrier or relation.reviewer or relation.administrator):
-            raise Dossier.DoesNotExist("Projet invisible pour cette personne.")
-    return dossier, personal, bool(carriers & scope.manager_organisation_ids)
+    rights = project_rights(user, [dossier])
+    if dossier.pk not in rights:
+        raise Dossier.DoesNotExist("Projet invisible pour cette personne.")
+    return dossier, *rights[dossier.pk]
 
 
 def episodes_visible_to(user) -> QuerySet[SupportEpisode]:
@@ -167,27 +188,28 @@ def episodes_personal_to(user) -> QuerySet[SupportEpisode]:
 DOSSIER_UNSHOWN = tuple(
     f"dossier__{field.name}"
     for field in Dossier._meta.concrete_fields
-    if field.name not in ("id", "reference", "name", "status")
+    if field.name not in ("id", "reference", "name", "status", "submitted_at")  # submitted_at: project_rights
 )
 
 
 def episode_for(user, household_reference, *, related=(), defer=()) -> tuple[SupportEpisode, bool]:
-    """The household's latest episode in a project the person may see, and whether access is personal
-    (read with it, one query). `related`: more relations to read along (``select_related``); `defer`:
-    columns left unread (e.g. DOSSIER_UNSHOWN)."""
-    scope = support_scope(user)
-    episode = (
-        episodes_visible_to(user)
-        .filter(household__reference=household_reference)
+    """The household's ongoing (else latest) episode in a project the person may see, and whether
+    access is personal. The household's episodes are read with their projects in one query (a
+    household is followed by one project, rarely a few), then judged by `project_rights`.
+    `related`: more relations to read along (``select_related``); `defer`: columns left unread (e.g.
+    DOSSIER_UNSHOWN)."""
+    episodes = list(
+        SupportEpisode.objects.filter(household__reference=household_reference)
         .select_related("household", "household__department", "dossier", *related)
         .defer(*defer)
-        .annotate(personal=_carried_flag(scope.organisation_ids, "dossier_id"))
         .order_by("-referred_on", "-pk")
     )
-    episodes = list(episode)
-    if not episodes:
+    rights = project_rights(user, {episode.dossier_id: episode.dossier for episode in episodes}.values())
+    visible = [episode for episode in episodes if episode.dossier_id in rights]
+    if not visible:
         raise SupportEpisode.DoesNotExist
-    chosen = next((e for e in episodes if e.ended_on is None), episodes[0])
+    chosen = next((e for e in visible if e.ended_on is None), visible[0])
+    chosen.personal = rights[chosen.dossier_id][0]
     return chosen, chosen.personal
 
 
@@ -242,17 +264,29 @@ LIST_ORDER = (
     "pk",
 )
 LIST_COLUMNS = ("pk", "household_id", "household_reference", "kind", "phase", "ended_on", "last_contact_on",
-                "in_arrears", "head_name", "review_from", "review_days")  # fmt: skip
+                "open_arrears_case", "review_from", "review_days")  # fmt: skip
 
 
 def open_arrears() -> Exists:
     return Exists(ArrearsCase.objects.filter(episode=OuterRef("pk"), closed_on__isnull=True))
 
 
+def open_arrears_case() -> Subquery:
+    """The episode's open arrears case (its id, or NULL), for a page's rows.
+
+    A scalar subquery, probed by index once per row: as an EXISTS column, PostgreSQL planned
+    `open_arrears` as a hashed subplan reading every open case of the database (5 443 at scale 1,
+    ten times more at scale 10) to answer for 50 rows, a cost growing with the database, not the page.
+    """
+    return Subquery(
+        ArrearsCase.objects.filter(episode=OuterRef("pk"), closed_on__isnull=True).order_by().values("pk")[:1]
+    )
+
+
 LIST_PAGE_ROWS = 50  # the most rows `list_rows` reads at once (the list's page)
 
 
-def _list_rows_queryset(ids, *, personal: bool) -> QuerySet:
+def _list_rows_queryset(ids) -> QuerySet:
     last_review = (
         Contact.objects.filter(episode=OuterRef("pk"), kind=ContactKind.REVIEW)
         .values("episode")
@@ -262,13 +296,11 @@ def _list_rows_queryset(ids, *, personal: bool) -> QuerySet:
     last_contact = (
         Contact.objects.filter(episode=OuterRef("pk")).values("episode").annotate(last=Max("happened_on"))
     )
-    head = Member.objects.filter(household=OuterRef("household"), is_head=True).values("last_name")[:1]
     return (
         SupportEpisode.objects.filter(pk__in=ids)
         .annotate(
             last_contact_on=Subquery(last_contact.values("last")[:1]),
-            in_arrears=open_arrears(),
-            head_name=Subquery(head) if personal else Value(""),
+            open_arrears_case=open_arrears_case(),
             review_from=Coalesce(Subquery(last_review), indicators.review_anchor()),
             review_days=indicators.review_days_expression(),
         )
@@ -282,22 +314,23 @@ _MARKERS = tuple(-1 - n for n in range(LIST_PAGE_ROWS))
 
 
 @functools.lru_cache(maxsize=8)
-def _list_rows_statement(personal: bool, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
-    """The rows' query compiled once per process, database and kind of access: SQL text and the
-    constants of its expressions, nothing of any household; the page's ids go where the markers are."""
-    sql, params = _list_rows_queryset(_MARKERS, personal=personal).query.get_compiler(using=alias).as_sql()
+def _list_rows_statement(alias: str) -> tuple[str, tuple, tuple[int, ...]]:
+    """The rows' query compiled once per process and database: SQL text and the constants of its
+    expressions, nothing of any household; the page's ids go where the markers are."""
+    sql, params = _list_rows_queryset(_MARKERS).query.get_compiler(using=alias).as_sql()
     return sql, tuple(params), tuple(params.index(marker) for marker in _MARKERS)
 
 
 _DATES = ("ended_on", "last_contact_on", "review_from")
 
 
-def list_rows(ids, *, personal: bool) -> list[dict]:
-    """What the list shows of the episodes of one page (``ids``: at most LIST_PAGE_ROWS, any order),
-    as rows in LIST_ORDER, in one query.
+def list_rows(ids) -> list[dict]:
+    """What the list shows of the episodes of one page (``ids``: at most LIST_PAGE_ROWS, any order)
+    but the names, as rows in LIST_ORDER, in one query: pseudonymous, so that they can be kept
+    (households.listing); the names are read apart (`head_names`).
 
-    Paginate, then annotate: the last contact, the open arrears, the head's name and when the next
-    review counts from are computed for the page's rows only (a project follows 1 600 households;
+    Paginate, then annotate: the last contact, the open arrears and when the next review counts
+    from are computed for the page's rows only (a project follows 1 600 households;
     computed for all of them before the slice, they cost ten times the page); the same expressions as
     `project_episodes` and `indicators.with_review_due`. The statement is built by the ORM once per
     process (`_list_rows_statement`): building it, 5 subqueries, cost ten times running it (issue #9).
@@ -308,7 +341,7 @@ def list_rows(ids, *, personal: bool) -> list[dict]:
     if len(ids) > LIST_PAGE_ROWS:
         raise ValueError(f"list_rows: {LIST_PAGE_ROWS} lignes au plus ({len(ids)} demandées).")
     alias = router.db_for_read(SupportEpisode)
-    sql, constants, where = _list_rows_statement(personal, alias)
+    sql, constants, where = _list_rows_statement(alias)
     params = list(constants)
     for n, position in enumerate(where):
         params[position] = ids[n] if n < len(ids) else None  # NULL: in no IN list
@@ -320,8 +353,17 @@ def list_rows(ids, *, personal: bool) -> list[dict]:
         for name in _DATES:
             if isinstance(row[name], str):
                 row[name] = datetime.date.fromisoformat(row[name])
-        row["in_arrears"] = bool(row["in_arrears"])
+        row["in_arrears"] = row.pop("open_arrears_case") is not None
     return rows
+
+
+def head_names(household_ids) -> dict[int, str]:
+    """The last name of each household's head (its referent member), for personal access only."""
+    return dict(
+        Member.objects.filter(household_id__in=list(household_ids), is_head=True)
+        .order_by()
+        .values_list("household_id", "last_name")
+    )
 
 
 def search_by_name(episodes: QuerySet[SupportEpisode], text: str) -> QuerySet[SupportEpisode]:

@@ -11,6 +11,7 @@ from logement_accompagne.audit.models import ReadEntry
 from logement_accompagne.households import bulk, services
 from logement_accompagne.households.audit import EPISODE_TARGET
 from logement_accompagne.households.models import SupportEpisode
+from logement_accompagne.organisations.enums import Role
 
 from .conftest import register
 from .test_bulk_and_pages import GOOD, sheet
@@ -125,25 +126,31 @@ def test_the_rows_statement_compiled_once_reads_what_the_orm_reads(project):
                           first_unpaid_rent_on=today - datetime.timedelta(days=30), balance_eur="100")  # fmt: skip
     _many(project, 4)
     ids = list(SupportEpisode.objects.values_list("pk", flat=True))
-    for personal in (True, False):
-        for chosen in (ids, ids[:1], ids[2:]):
-            assert selectors.list_rows(chosen, personal=personal) == list(
-                selectors._list_rows_queryset(chosen, personal=personal)
-            )
-    row = selectors.list_rows([first.pk], personal=True)[0]
-    assert (row["in_arrears"], row["head_name"], row["last_contact_on"]) == (
-        True, "Premier", today - datetime.timedelta(days=2)
-    )  # fmt: skip
-    assert selectors.list_rows([], personal=True) == []
-    statement = selectors._list_rows_statement(True, "default")
+
+    def orm_rows(chosen):  # the ORM's rows, the open case (its id) read as a yes or no
+        rows = list(selectors._list_rows_queryset(chosen))
+        for row in rows:
+            row["in_arrears"] = row.pop("open_arrears_case") is not None
+        return rows
+
+    for chosen in (ids, ids[:1], ids[2:]):
+        assert selectors.list_rows(chosen) == orm_rows(chosen)
+    row = selectors.list_rows([first.pk])[0]
+    assert (row["in_arrears"], row["last_contact_on"]) == (True, today - datetime.timedelta(days=2))
+    # Pseudonymous rows (they are kept in the cache): the name is read apart, for personal access.
+    assert "Premier" not in repr(row)
+    assert selectors.head_names([first.household_id]) == {first.household_id: "Premier"}
+    assert selectors.list_rows([]) == []
+    statement = selectors._list_rows_statement("default")
     # Kept per process: SQL and constants only, the ids of a page go in place of its markers.
     assert "Premier" not in repr(statement) and "M-" not in repr(statement)
     assert [statement[1][position] for position in statement[2]] == list(selectors._MARKERS)
 
 
 def test_project_access_is_the_rule_of_visible_projects(project):
-    """project_access decides for one dossier in Python what visible_projects, is_personal and
-    is_manager decide in SQL, for every person of the cast and every kind of project."""
+    """project_access and episode_for (through project_rights) decide in Python what visible_projects,
+    episodes_visible_to, is_personal and is_manager decide in SQL, for every person of the cast and
+    every kind of project, and for a household followed by two projects."""
     from django.contrib.auth.models import AnonymousUser
 
     from logement_accompagne.dossiers.enums import Status
@@ -162,7 +169,38 @@ def test_project_access_is_the_rule_of_visible_projects(project):
     advance(cast, Status.COMMITTEE, dossier=not_selected)
     people = [cast[name] for name in ("carrier", "dept", "dept_other", "region", "region_other", "committee",
                                       "admin", "worker", "worker_two", "manager", "worker_other")]  # fmt: skip
+    # A household of each selected project, and one followed by both (its ongoing support elsewhere).
+    here_household = register(cast).household
+    there_worker = factories.member(cast.other_organisation, Role.SUPPORT_WORKER)
+    there_household = services.register_household(
+        user=there_worker, dossier=elsewhere, members=[{"first_name": "Léa", "last_name": "Loin"}],
+        adults=1, children=0, head="single_woman", kind="access", referral_source="siao",
+        referred_on=datetime.date(2025, 2, 1),
+    ).household  # fmt: skip
+    both = register(cast, referred_on=datetime.date(2024, 5, 1))
+    services.end_support(user=cast.worker, episode=both, ended_on=datetime.date(2025, 1, 1),
+                         end_reason="refused", destination="shelter")  # fmt: skip
+    followed_there = SupportEpisode.objects.create(
+        household=both.household, household_reference=both.household.reference, dossier=elsewhere,
+        kind="access", referral_source="siao", referred_on=datetime.date(2025, 3, 1),
+    )  # fmt: skip
     seen = set()
+    for person in [*people, there_worker, AnonymousUser()]:
+        for household in (here_household, there_household, both.household):
+            visible = selectors.episodes_visible_to(person).filter(household=household)
+            try:
+                episode, personal = selectors.episode_for(person, household.reference)
+            except SupportEpisode.DoesNotExist:
+                assert not visible.exists(), (person, household)
+                continue
+            # The ongoing support among those visible, else the latest.
+            expected = sorted(visible, key=lambda e: (e.ended_on is None, e.referred_on, e.pk))[-1]
+            assert episode.pk == expected.pk, (person, household)
+            assert personal == selectors.is_personal(person, episode.dossier), (person, household)
+        if person == cast.worker:
+            assert selectors.episode_for(person, both.household.reference)[0].pk == both.pk
+        if person == there_worker:
+            assert selectors.episode_for(person, both.household.reference)[0].pk == followed_there.pk
     for person in [*people, AnonymousUser()]:
         for dossier in (cast.dossier, elsewhere, not_selected):
             visible = selectors.visible_projects(person).filter(pk=dossier.pk).exists()

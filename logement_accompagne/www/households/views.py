@@ -8,8 +8,8 @@ pages: references, phases, dates and figures, never a name, a contact detail or 
 """
 
 import datetime
-import html
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from logement_accompagne.dossiers.checks import french_eur
 from logement_accompagne.dossiers.models import Dossier
-from logement_accompagne.households import bulk, indicators, selectors, services
+from logement_accompagne.households import bulk, indicators, listing, selectors, services
 from logement_accompagne.households.audit import record_read, record_reads
 from logement_accompagne.households.enums import ContactKind, Phase
 from logement_accompagne.households.models import (
@@ -42,7 +42,7 @@ from logement_accompagne.households.models import (
 )
 from logement_accompagne.territories import cog
 from logement_accompagne.www.pagination import page_of
-from logement_accompagne.www.rows import choice_label
+from logement_accompagne.www.rows import choice_label, escaped, reference_url
 
 from .forms import (
     ContactForm,
@@ -57,6 +57,7 @@ from .forms import (
 )
 
 PAGE_SIZE = selectors.LIST_PAGE_ROWS  # the list's page (selectors.list_rows reads at most that)
+KEPT_PAGE = re.compile(r"[1-9][0-9]{0,8}")  # a page number the list's kept rows may be keyed by
 PERSONAL_ONLY = (
     "Réservé aux accompagnateurs du projet : les noms et les notes ne sortent pas de leur organisme."
 )
@@ -121,32 +122,49 @@ def projects(request):
 LIST_ROW = '<tr><td><a href="{}">{}</a></td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 OVERDUE = '<span class="fr-badge fr-badge--sm fr-badge--error">en retard : {:%d/%m/%Y}</span>'
 IN_ARREARS = '<span class="fr-badge fr-badge--sm fr-badge--warning">impayé</span>'
+# The fields whose choice labels the rows and the timeline show, looked up once.
+EPISODE_PHASE, EPISODE_KIND = SupportEpisode._meta.get_field("phase"), SupportEpisode._meta.get_field("kind")
+CONTACT_KIND, CONTACT_CHANNEL, CONTACT_RESULT = (
+    Contact._meta.get_field(n) for n in ("kind", "channel", "result")
+)
 
 
-def list_rows_html(rows: list[dict], *, personal: bool, today: datetime.date) -> SafeString:
+def list_rows_html(rows: list[dict], *, names: dict[int, str] | None, today: datetime.date) -> SafeString:
     """The list's rows written in one pass (50 rows through the template's loop, filters and ``{% url %}``
-    cost more than the queries of the page; issue #9). The same HTML as the template wrote."""
-    # One reverse() for the page: a household's reference (M-XXXXXXX) needs no quoting in a path.
-    link = reverse("households:detail", args=["__ref__"])
+    cost more than the queries of the page; issue #9). ``names``: the heads' names by household, for
+    personal access (a column more); None for pseudonymous access."""
+    link = reference_url("households:detail")  # one reverse() for the page
     out = []
     for row in rows:
-        reference = html.escape(row["household_reference"])
-        name = f"<td>{html.escape(str(row['head_name'] or '').upper())}</td>" if personal else ""
+        reference = escaped(row["household_reference"])
+        name = "" if names is None else f"<td>{escaped(names.get(row['household_id'], '').upper())}</td>"
         if row["ended_on"]:
             phase = f"Terminé le {row['ended_on']:%d/%m/%Y}"
         else:
-            phase = html.escape(choice_label(SupportEpisode._meta.get_field("phase"), row["phase"]))
+            phase = escaped(choice_label(EPISODE_PHASE, row["phase"]))
         due = row["next_review_on"]
         review = "—" if due is None else OVERDUE.format(due) if due < today else f"{due:%d/%m/%Y}"
         contact = f"{row['last_contact_on']:%d/%m/%Y}" if row["last_contact_on"] else "—"
         out.append(
             LIST_ROW.format(
-                link.replace("__ref__", reference), reference, name,
-                html.escape(choice_label(SupportEpisode._meta.get_field('kind'), row["kind"])), phase, review,
+                link(reference), reference, name, escaped(choice_label(EPISODE_KIND, row["kind"])), phase, review,
                 IN_ARREARS if row["in_arrears"] else "non", contact,
             )
         )  # fmt: skip
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
+def _list_page(episodes, asked) -> dict:
+    """A page of the list, pseudonymous: its rows, the number of rows of the list, the page's number.
+
+    The page's ids first (from the list's index; no COUNT when the first page holds every row), then
+    what the list shows of those rows only."""
+    ids = episodes.order_by(*selectors.LIST_ORDER).values_list("pk", flat=True)
+    page = page_of(ids, PAGE_SIZE, asked)
+    rows = selectors.list_rows(page.object_list)
+    for row in rows:
+        row["next_review_on"] = next_review(row["ended_on"], row["review_from"], row["review_days"])
+    return {"rows": rows, "count": page.paginator.count, "number": page.number}
 
 
 @login_required
@@ -159,11 +177,12 @@ def project_list(request, reference):
     today = timezone.localdate()
     # Filtered on the episodes' own columns; the figures of each row are read for the page only.
     episodes = SupportEpisode.objects.filter(dossier=dossier)
+    phase = state = typed = ""
     if form.is_valid():
         data = form.cleaned_data
-        if data["phase"]:
-            episodes = episodes.filter(phase=data["phase"])
-        state = data["state"]
+        phase, state, typed = data["phase"] or "", data["state"] or "", (data["q"] or "").strip()
+        if phase:
+            episodes = episodes.filter(phase=phase)
         if state == "open":
             episodes = episodes.filter(ended_on__isnull=True)
         elif state == "ended":
@@ -173,30 +192,42 @@ def project_list(request, reference):
         elif state == "overdue":
             # The one filter on a computed figure: the review due is computed to choose the rows.
             episodes = indicators.overdue_reviews(episodes, today=today)
-        if data["q"]:
+        if typed:
             if personal:
-                episodes = selectors.search_by_name(episodes, data["q"])
+                episodes = selectors.search_by_name(episodes, typed)
             else:
-                episodes = episodes.filter(household_reference__icontains=data["q"].strip())
-    # The page's ids first (from the list's index; no COUNT when the first page holds every row), then
-    # what the list shows of those rows only.
-    ids = episodes.order_by(*selectors.LIST_ORDER).values_list("pk", flat=True)
-    page = page_of(ids, PAGE_SIZE, request.GET.get("page"))
-    rows = selectors.list_rows(page.object_list, personal=personal)
-    for row in rows:
-        row["next_review_on"] = next_review(row["ended_on"], row["review_from"], row["review_days"])
-    if personal and rows:
-        record_reads(request.user, rows, what="liste des ménages (noms)")
+                episodes = episodes.filter(household_reference__icontains=typed)
+    asked = request.GET.get("page")
+    # Nothing of a search (anything typed, valid or not: names are personal data) nor of a form in
+    # error is kept, neither its rows nor its filter form.
+    searched_or_invalid = bool((request.GET.get("q") or "").strip()) or (form.is_bound and bool(form.errors))
+    # The rows are kept per project version (households.listing) for a page asked by its plain number
+    # (or none): any other text is read by Django's paginator as page 1 or the last page, which a key
+    # made of it would mistake for another page.
+    if not searched_or_invalid and (not asked or KEPT_PAGE.fullmatch(asked)):
+        listed = listing.cached_page(
+            dossier.pk,
+            dossier.list_version,
+            f"{phase}|{state}|{asked or 1}|{today.isoformat()}",
+            lambda: _list_page(episodes, asked),
+        )
+    else:
+        listed = _list_page(episodes, asked)
+    rows = listed["rows"]
+    page = Paginator(range(listed["count"]), PAGE_SIZE).page(listed["number"])
+    names = None
+    if personal:
+        names = selectors.head_names(row["household_id"] for row in rows)
+        if rows:
+            record_reads(request.user, rows, what="liste des ménages (noms)")
     query = request.GET.copy()
     query.pop("page", None)
-    # The filter form is the same for every project: a fragment per phase and situation chosen, never
-    # when a name is searched (no personal data in the cache).
-    typed = (request.GET.get("q") or "").strip()
-    filters_cache_key = None if typed else f"{request.GET.get('phase', '')}|{request.GET.get('state', '')}"
+    # The filter form is the same for every project: a fragment per phase and situation chosen.
+    filters_cache_key = None if searched_or_invalid else f"{phase}|{state}"
     return render(request, "www/households/list.html", {
         "filters_cache_key": filters_cache_key,
         "dossier": dossier, "personal": personal, "form": form, "page": page,
-        "rows_html": list_rows_html(rows, personal=personal, today=today),
+        "rows_html": list_rows_html(rows, names=names, today=today),
         "query": query.urlencode(), "is_manager": manager,
         "title": f"Ménages — {dossier}", "breadcrumb_data": _crumbs(current=str(dossier)),
     })  # fmt: skip
@@ -246,8 +277,8 @@ def _timeline(episode, personal: bool) -> list[dict]:
     for contact in episode.contacts.values("happened_on", "kind", "channel", "result", "note"):
         items.append({
             "on": contact["happened_on"], "kind": "review" if contact["kind"] == ContactKind.REVIEW else "contact",
-            "title": f"{choice_label(Contact._meta.get_field('kind'), contact['kind'])} — {choice_label(Contact._meta.get_field('channel'), contact['channel'])}",
-            "detail": choice_label(Contact._meta.get_field('result'), contact["result"]), "note": contact["note"] if personal else "",
+            "title": f"{choice_label(CONTACT_KIND, contact['kind'])} — {choice_label(CONTACT_CHANNEL, contact['channel'])}",
+            "detail": choice_label(CONTACT_RESULT, contact["result"]), "note": contact["note"] if personal else "",
             "reached": contact["result"] == "reached",
         })  # fmt: skip
     for change in PhaseChange.objects.filter(episode=episode):
@@ -295,16 +326,14 @@ def timeline_html(items: list[dict]) -> SafeString:
     """The timeline's items written in one pass (a household followed for years has hundreds)."""
     out = []
     for item in items:
-        detail = f" — {html.escape(str(item['detail']))}" if item["detail"] else ""
+        detail = f" — {escaped(item['detail'])}" if item["detail"] else ""
         note = (
-            f'<p class="fr-text--sm hh-timeline__note">{html.escape(item["note"])}</p>'
+            f'<p class="fr-text--sm hh-timeline__note">{escaped(item["note"])}</p>'
             if item.get("note")
             else ""
         )
         out.append(
-            TIMELINE_ITEM.format(
-                item["kind"], f"{item['on']:%d/%m/%Y}", html.escape(str(item["title"])), detail, note
-            )
+            TIMELINE_ITEM.format(item["kind"], f"{item['on']:%d/%m/%Y}", escaped(item["title"]), detail, note)
         )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 

@@ -226,13 +226,18 @@ class Command(BaseCommand):
                 .first()
             )
 
+        def page(name: str, user: User, url: str) -> Operation:
+            """A household page against the page floor, its own statements replayed as second figure."""
+            return Operation(name, user, get(url), own_sql=sql_floor(get(url)))
+
         ops = []
         worker = worker_of(big)
         if worker is not None:
-            url = reverse("households:list", args=[big.reference])
             ops.append(
-                Operation(
-                    f"liste des ménages ({big.n} suivis)", worker, get(url), own_sql=sql_floor(get(url))
+                page(
+                    f"liste des ménages ({big.n} suivis)",
+                    worker,
+                    reverse("households:list", args=[big.reference]),
                 )
             )
             longest = (
@@ -242,22 +247,24 @@ class Command(BaseCommand):
                 .first()
             )
             url = reverse("households:detail", args=[longest.household.reference])
-            ops.append(
-                Operation(
-                    f"frise d'un ménage ({longest.c} contacts)", worker, get(url), own_sql=sql_floor(get(url))
-                )
+            ops.append(page(f"frise d'un ménage ({longest.c} contacts)", worker, url))
+        # The same list seen by the State service of the project's department: pseudonymous (no name
+        # read, nothing journaled), the rows kept per project version as for the support worker.
+        instructor = (
+            User.objects.filter(
+                memberships__role=Role.DEPARTMENTAL_INSTRUCTOR,
+                memberships__organisation__department__in=big.departments.all(),
             )
+            .order_by("pk")
+            .first()
+        )
+        if instructor is not None:
+            url = reverse("households:list", args=[big.reference])
+            ops.append(page(f"liste des ménages ({big.n} suivis), vue de l'État", instructor, url))
         small_worker = worker_of(small) if small else None
         if small_worker is not None:
             url = reverse("households:list", args=[small.reference])
-            ops.append(
-                Operation(
-                    f"liste des ménages ({small.n} suivis)",
-                    small_worker,
-                    get(url),
-                    own_sql=sql_floor(get(url)),
-                )
-            )
+            ops.append(page(f"liste des ménages ({small.n} suivis)", small_worker, url))
 
         one = Dossier.objects.filter(pk=big.pk)
 
