@@ -15,6 +15,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _caches_empty():
+    """Every test starts with empty caches: the database is rolled back between tests, the caches
+    are not, and an entry an earlier test left (a page header kept per session) would make a
+    query count depend on the order the tests run in."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -70,12 +70,19 @@ def test_queue_is_scoped_to_the_territory(login, cast):
 
 
 def test_queue_query_count_does_not_grow_with_the_page(login, cast, django_assert_max_num_queries):
+    from django.core.cache import cache
+
     client = login(cast.committee)
     filed_dossiers(cast, 1)
     client.get(reverse("review:queue"))  # warm caches (content types, session)
-    with django_assert_max_num_queries(12) as one:
+    # Both pages built from the same state: the header kept per session for 30 s could be in one
+    # measure and not the other on a slow run.
+    cache.clear()
+    # 13: 9 for the page, the session and the header's 3 read afresh after the clear.
+    with django_assert_max_num_queries(13) as one:
         client.get(reverse("review:queue"))
     filed_dossiers(cast, 29)
+    cache.clear()
     with django_assert_max_num_queries(len(one.captured_queries)) as thirty:
         response = client.get(reverse("review:queue"))
     assert len(response.context["page_obj"]) == 30
