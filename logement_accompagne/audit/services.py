@@ -1,5 +1,6 @@
 """Writes to the security journal: each one function, one transaction, append-only."""
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
@@ -79,7 +80,10 @@ def record_reads(actor, target_type: str, reads, *, detail: str = "") -> int:
         f"INSERT INTO {quote(ReadEntry._meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
         f"SELECT {', '.join(['%s'] * len(READ_CONSTANTS))}, v.column1, v.column2 FROM (VALUES "
     )
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
+    # One statement is atomic by itself: a transaction (two more round trips, BEGIN and COMMIT, when
+    # none is open) only when the reads need several.
+    several = len(pairs) > READS_PER_STATEMENT
+    with transaction.atomic(using=alias) if several else nullcontext(), connection.cursor() as cursor:
         for start in range(0, len(pairs), READS_PER_STATEMENT):
             batch = pairs[start : start + READS_PER_STATEMENT]
             # VALUES columns are named column1, column2... by SQLite and PostgreSQL alike.

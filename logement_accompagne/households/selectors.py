@@ -10,11 +10,10 @@ Two kinds of access to a selected project's households:
 A household of a project the person cannot see answers 404 (its existence is not revealed).
 """
 
-import datetime
-import functools
+import uuid
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import (
     BooleanField,
     Case,
@@ -43,6 +42,7 @@ from logement_accompagne.organisations.selectors import scope_of
 
 from . import indicators
 from .audit import EPISODE_TARGET
+from .compiled import CompiledQuery
 from .enums import ContactKind
 from .models import (
     ArrearsCase,
@@ -132,7 +132,7 @@ def project_rights(user, dossiers) -> dict[int, tuple[bool, bool]]:
     (each with its ``status`` and ``submitted_at``) without their union of subqueries:
 
     - the person's support roles in the dossiers' carrier organisations: one query (a join), or none
-      when each dossier was read with `held_support_role` (its ``support_role``);
+      when each dossier was read with its ``support_role`` (`project_access`);
     - only for a dossier where they have none: its carriers and departments (``relation_to``, the
       Python form of `dossiers_visible_to`, as the dossier page judges) and the person's scope.
 
@@ -169,34 +169,54 @@ def _may_hold_roles(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def held_support_role(user):
-    """An annotation for dossiers: the person's highest support role in the dossier's carrier
-    organisations (support manager above support worker), or None. Read with the dossier, it spares
-    `project_rights` its query of memberships: one round trip fewer on every household list."""
-    if not _may_hold_roles(user):
-        return Value(None, output_field=CharField())
+def _held_support_role(user_id):
+    """The person's highest support role in the dossier's carrier organisations (support manager
+    above support worker), or None: a subquery of dossiers."""
     return Subquery(
         Membership.objects.filter(
-            user=user, role__in=SUPPORT_ROLES, organisation__carrier_links__dossier_id=OuterRef("pk")
+            user_id=user_id, role__in=SUPPORT_ROLES, organisation__carrier_links__dossier_id=OuterRef("pk")
         )
         .order_by(Case(When(role=Role.SUPPORT_MANAGER, then=Value(0)), default=Value(1)))
         .values("role")[:1]
     )
 
 
-def project_access(user, reference) -> tuple[Dossier, bool, bool]:
-    """(dossier, personal access?, support manager of it?), or Dossier.DoesNotExist: `project_rights`
-    for one project, read in one query with its household list's version (`households.listing`), the
-    person's support role in it and only what the list shows of it (a dossier row has a hundred
-    columns)."""
-    dossier = (
-        Dossier.objects.only("pk", "reference", "name", "status", "submitted_at")
+ACCESS_FIELDS = ("id", "reference", "name", "status", "submitted_at")  # what the household list shows
+# Model.from_db takes the values of a partial instance in the order of the model's fields.
+_ACCESS_IN_MODEL_ORDER = [f.attname for f in Dossier._meta.concrete_fields if f.attname in ACCESS_FIELDS]
+_ACCESS = CompiledQuery(
+    lambda reference, user_id: (
+        Dossier.objects.filter(reference=reference, status=Status.SELECTED)
+        .order_by()
+        .values(*ACCESS_FIELDS)
         .annotate(
             list_version=F("household_list_version__number"),  # the key of the list's rows
-            support_role=held_support_role(user),
+            support_role=_held_support_role(user_id),  # spares project_rights its memberships query
         )
-        .get(reference=reference, status=Status.SELECTED)
+    ),
+    reference=uuid.UUID(int=0),  # markers: a reference and a person no run can have
+    user_id=-1,
+)
+
+
+def project_access(user, reference) -> tuple[Dossier, bool, bool]:
+    """(dossier, personal access?, support manager of it?), or Dossier.DoesNotExist: `project_rights`
+    for one project, read in one query (compiled once per process: building it cost the ORM more
+    than running it) with its household list's version (`households.listing`), the person's support
+    role in it and only what the list shows of it (a dossier row has a hundred columns)."""
+    try:
+        reference = reference if isinstance(reference, uuid.UUID) else uuid.UUID(str(reference))
+    except ValueError as malformed:
+        raise Dossier.DoesNotExist("Référence de projet invalide.") from malformed
+    user_id = user.pk if _may_hold_roles(user) else None  # NULL: no membership matches
+    found = _ACCESS.rows(reference=reference, user_id=user_id)
+    if not found:
+        raise Dossier.DoesNotExist("Projet introuvable.")
+    row = found[0]
+    dossier = Dossier.from_db(
+        router.db_for_read(Dossier), ACCESS_FIELDS, [row[f] for f in _ACCESS_IN_MODEL_ORDER]
     )
+    dossier.list_version, dossier.support_role = row["list_version"], row["support_role"]
     rights = project_rights(user, [dossier])
     if dossier.pk not in rights:
         raise Dossier.DoesNotExist("Projet invisible pour cette personne.")
@@ -337,19 +357,17 @@ def _list_rows_queryset(ids) -> QuerySet:
     )
 
 
-# Markers standing for the page's ids while the statement is compiled (no primary key is negative).
+# Markers standing for a page's ids while its queries are compiled (no primary key is negative).
 _MARKERS = tuple(-1 - n for n in range(LIST_PAGE_ROWS))
-
-
-@functools.lru_cache(maxsize=8)
-def _list_rows_statement(alias: str) -> tuple[str, tuple, tuple[int, ...]]:
-    """The rows' query compiled once per process and database: SQL text and the constants of its
-    expressions, nothing of any household; the page's ids go where the markers are."""
-    sql, params = _list_rows_queryset(_MARKERS).query.get_compiler(using=alias).as_sql()
-    return sql, tuple(params), tuple(params.index(marker) for marker in _MARKERS)
-
-
-_DATES = ("ended_on", "last_contact_on", "review_from")
+_LIST_ROWS = CompiledQuery(_list_rows_queryset, ids=_MARKERS)
+_HEAD_NAMES = CompiledQuery(
+    lambda ids: (
+        Member.objects.filter(household_id__in=ids, is_head=True)
+        .order_by()
+        .values("household_id", "last_name")
+    ),
+    ids=_MARKERS,
+)
 
 
 def list_rows(ids) -> list[dict]:
@@ -360,38 +378,29 @@ def list_rows(ids) -> list[dict]:
     Paginate, then annotate: the last contact, the open arrears and when the next review counts
     from are computed for the page's rows only (a project follows 1 600 households;
     computed for all of them before the slice, they cost ten times the page); the same expressions as
-    `project_episodes` and `indicators.with_review_due`. The statement is built by the ORM once per
-    process (`_list_rows_statement`): building it, 5 subqueries, cost ten times running it (issue #9).
+    `project_episodes` and `indicators.with_review_due`. The statement is compiled by the ORM once per
+    process (`compiled.CompiledQuery`): building it, 5 subqueries, cost ten times running it (issue #9).
     """
     ids = list(ids)
     if not ids:
         return []
     if len(ids) > LIST_PAGE_ROWS:
         raise ValueError(f"list_rows: {LIST_PAGE_ROWS} lignes au plus ({len(ids)} demandées).")
-    alias = router.db_for_read(SupportEpisode)
-    sql, constants, where = _list_rows_statement(alias)
-    params = list(constants)
-    for n, position in enumerate(where):
-        params[position] = ids[n] if n < len(ids) else None  # NULL: in no IN list
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    for row in rows:  # what the ORM's converters would do (SQLite gives dates as text, booleans as 0/1)
-        for name in _DATES:
-            if isinstance(row[name], str):
-                row[name] = datetime.date.fromisoformat(row[name])
+    rows = _LIST_ROWS.rows(ids=ids)
+    for row in rows:
         row["in_arrears"] = row.pop("open_arrears_case") is not None
     return rows
 
 
 def head_names(household_ids) -> dict[int, str]:
-    """The last name of each household's head (its referent member), for personal access only."""
-    return dict(
-        Member.objects.filter(household_id__in=list(household_ids), is_head=True)
-        .order_by()
-        .values_list("household_id", "last_name")
-    )
+    """The last name of each household's head (its referent member), for personal access only:
+    a page's households at a time (one query compiled once per process)."""
+    household_ids = list(household_ids)
+    names = {}
+    for start in range(0, len(household_ids), LIST_PAGE_ROWS):
+        batch = household_ids[start : start + LIST_PAGE_ROWS]
+        names.update((row["household_id"], row["last_name"]) for row in _HEAD_NAMES.rows(ids=batch))
+    return names
 
 
 def search_by_name(episodes: QuerySet[SupportEpisode], text: str) -> QuerySet[SupportEpisode]:

@@ -141,10 +141,13 @@ def test_the_rows_statement_compiled_once_reads_what_the_orm_reads(project):
     assert "Premier" not in repr(row)
     assert selectors.head_names([first.household_id]) == {first.household_id: "Premier"}
     assert selectors.list_rows([]) == []
-    statement = selectors._list_rows_statement("default")
-    # Kept per process: SQL and constants only, the ids of a page go in place of its markers.
-    assert "Premier" not in repr(statement) and "M-" not in repr(statement)
-    assert [statement[1][position] for position in statement[2]] == list(selectors._MARKERS)
+    for query in (selectors._LIST_ROWS, selectors._HEAD_NAMES):
+        compiled = query.compiled("default")
+        # Kept per process: SQL and constants only, the ids of a page go in place of its markers.
+        assert "Premier" not in repr((compiled.sql, compiled.constants)) and "M-" not in compiled.sql
+        assert [compiled.constants[position] for position in compiled.slots["ids"]] == list(
+            selectors._MARKERS
+        )
 
 
 def test_project_access_is_the_rule_of_visible_projects(project):
@@ -210,6 +213,11 @@ def test_project_access_is_the_rule_of_visible_projects(project):
                 assert not visible, (person, dossier)
                 continue
             assert visible and found.pk == dossier.pk, (person, dossier)
+            # What the list shows of the project, as the ORM reads it (its values put in their fields).
+            stored = Dossier.objects.get(pk=dossier.pk)
+            assert (found.reference, found.name, found.status, found.submitted_at) == (
+                stored.reference, stored.name, stored.status, stored.submitted_at
+            ), (person, dossier)  # fmt: skip
             assert personal == selectors.is_personal(person, dossier), (person, dossier)
             assert manager == selectors.is_manager(person, dossier), (person, dossier)
             seen.add((personal, manager))
