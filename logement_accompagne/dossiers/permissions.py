@@ -9,9 +9,11 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
+from logement_accompagne.compiled import CompiledQuery
 from logement_accompagne.organisations.selectors import Scope, covering_regions, scope_of
 
 from .enums import EDITABLE_STATES, FINAL_STATES, REVIEW_STATES, Status
+from .models import Dossier, DossierCarrier
 
 
 class Action(StrEnum):
@@ -52,14 +54,32 @@ class Relation:
         return self.departmental or self.regional or self.committee
 
 
+# What relation_to reads of a dossier, on every page about one: compiled once per process
+# (logement_accompagne.compiled); -1, the marker, is no dossier's key.
+_CARRIERS = CompiledQuery(
+    lambda dossier_id: (
+        DossierCarrier.objects.filter(dossier_id=dossier_id).order_by().values("organisation_id")
+    ),
+    dossier_id=-1,
+)
+_TERRITORY = CompiledQuery(
+    lambda dossier_id: (
+        Dossier.departments.through.objects.filter(dossier_id=dossier_id)
+        .order_by()
+        .values("department__code", "department__region_id", "department__former_region_id")
+    ),
+    dossier_id=-1,
+)
+
+
 def relation_to(scope: Scope, dossier) -> Relation:
     carrier_ids = getattr(dossier, "_carrier_ids", None)
     if carrier_ids is None:
-        carrier_ids = set(dossier.carrier_links.values_list("organisation_id", flat=True))
+        carrier_ids = {row["organisation_id"] for row in _CARRIERS.rows(dossier_id=dossier.pk)}
         dossier._carrier_ids = carrier_ids
     territory = getattr(dossier, "_territory", None)
     if territory is None:
-        territory = list(dossier.departments.values_list("code", "region_id", "former_region_id"))
+        territory = [tuple(row.values()) for row in _TERRITORY.rows(dossier_id=dossier.pk)]
         dossier._territory = territory
     department_codes = {code for code, _, _ in territory}
     region_codes = covering_regions((region, former) for _, region, former in territory)

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from logement_accompagne.audit.models import ReadEntry
+from logement_accompagne.compiled import CompiledQuery
 from logement_accompagne.dossiers.enums import Status
 from logement_accompagne.dossiers.models import Dossier, DossierCarrier
 from logement_accompagne.dossiers.permissions import relation_to
@@ -42,7 +43,6 @@ from logement_accompagne.organisations.selectors import scope_of
 
 from . import indicators
 from .audit import EPISODE_TARGET
-from .compiled import CompiledQuery
 from .enums import ContactKind
 from .models import (
     ArrearsCase,

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from logement_accompagne.compiled import CompiledQuery
+
 from .enums import OrganisationKind, Role
 from .models import Membership
 
@@ -42,6 +44,23 @@ class Scope:
         return self.is_departmental_instructor or self.is_regional_instructor or self.committee
 
 
+# Read on most pages: compiled once per process (logement_accompagne.compiled).
+_MEMBERSHIPS = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id)
+        .order_by()
+        .values(
+            "role",
+            "organisation_id",
+            "organisation__kind",
+            "organisation__department_id",
+            "organisation__region_id",
+        )
+    ),
+    user_id=-1,  # the marker: no person has it
+)
+
+
 def scope_of(user) -> Scope:
     """The reach of a person, from their memberships (cached on the user instance)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -51,14 +70,8 @@ def scope_of(user) -> Scope:
         return cached
     carriers, supports, departments, regions = set(), set(), set(), set()
     committee = manages = organisation_admin = False
-    memberships = Membership.objects.filter(user=user).values_list(
-        "role",
-        "organisation_id",
-        "organisation__kind",
-        "organisation__department_id",
-        "organisation__region_id",
-    )
-    for role, organisation_id, kind, department_code, region_code in memberships:
+    for membership in _MEMBERSHIPS.rows(user_id=user.pk):
+        role, organisation_id, kind, department_code, region_code = membership.values()
         if role == Role.CARRIER:
             carriers.add(organisation_id)
         elif role == Role.SUPPORT_WORKER:

@@ -1,4 +1,4 @@
-"""Querysets compiled once per process (households.compiled): the same rows as the ORM, nothing kept."""
+"""Querysets compiled once per process (logement_accompagne.compiled): the same rows as the ORM, nothing kept."""
 
 import datetime
 import uuid
@@ -6,9 +6,9 @@ import uuid
 import pytest
 from django.db.models import F
 
+from logement_accompagne.compiled import CompiledQuery
 from logement_accompagne.dossiers.models import Dossier
 from logement_accompagne.households import selectors
-from logement_accompagne.households.compiled import CompiledQuery
 from tests.households.conftest import register
 
 

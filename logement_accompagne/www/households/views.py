@@ -119,7 +119,8 @@ def projects(request):
     })  # fmt: skip
 
 
-LIST_ROW = '<tr><td><a href="{}">{}</a></td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+LIST_ROW_HEAD = '<tr><td><a href="{}">{}</a></td>'  # then the name's cell, for personal access
+LIST_ROW_TAIL = "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
 OVERDUE = '<span class="fr-badge fr-badge--sm fr-badge--error">en retard : {:%d/%m/%Y}</span>'
 IN_ARREARS = '<span class="fr-badge fr-badge--sm fr-badge--warning">impayé</span>'
 # The fields whose choice labels the rows and the timeline show, looked up once.
@@ -129,15 +130,15 @@ CONTACT_KIND, CONTACT_CHANNEL, CONTACT_RESULT = (
 )
 
 
-def list_rows_html(rows: list[dict], *, names: dict[int, str] | None, today: datetime.date) -> SafeString:
-    """The list's rows written in one pass (50 rows through the template's loop, filters and ``{% url %}``
-    cost more than the queries of the page; issue #9). ``names``: the heads' names by household, for
-    personal access (a column more); None for pseudonymous access."""
+def list_rows_pieces(rows: list[dict], *, today: datetime.date) -> list[tuple[str, int, str]]:
+    """Each row of the list written in one pass, as (its HTML before the name's cell, its household,
+    its HTML after): pseudonymous, so kept with the page's rows (households.listing); the names go
+    between on each request (`join_rows`). Fifty rows through the template's loop, filters and
+    ``{% url %}`` cost more than the queries of the page (issue #9)."""
     link = reference_url("households:detail")  # one reverse() for the page
-    out = []
+    pieces = []
     for row in rows:
         reference = escaped(row["household_reference"])
-        name = "" if names is None else f"<td>{escaped(names.get(row['household_id'], '').upper())}</td>"
         if row["ended_on"]:
             phase = f"Terminé le {row['ended_on']:%d/%m/%Y}"
         else:
@@ -145,17 +146,33 @@ def list_rows_html(rows: list[dict], *, names: dict[int, str] | None, today: dat
         due = row["next_review_on"]
         review = "—" if due is None else OVERDUE.format(due) if due < today else f"{due:%d/%m/%Y}"
         contact = f"{row['last_contact_on']:%d/%m/%Y}" if row["last_contact_on"] else "—"
-        out.append(
-            LIST_ROW.format(
-                link(reference), reference, name, escaped(choice_label(EPISODE_KIND, row["kind"])), phase, review,
+        pieces.append((
+            LIST_ROW_HEAD.format(link(reference), reference),
+            row["household_id"],
+            LIST_ROW_TAIL.format(
+                escaped(choice_label(EPISODE_KIND, row["kind"])), phase, review,
                 IN_ARREARS if row["in_arrears"] else "non", contact,
-            )
-        )  # fmt: skip
-    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+            ),
+        ))  # fmt: skip
+    return pieces
 
 
-def _list_page(episodes, asked) -> dict:
-    """A page of the list, pseudonymous: its rows, the number of rows of the list, the page's number.
+def join_rows(pieces: list[tuple[str, int, str]], *, names: dict[int, str] | None) -> SafeString:
+    """The rows' HTML: with a name's cell for personal access (``names``: the heads' names by
+    household), without for pseudonymous access (None)."""
+    if names is None:
+        return mark_safe("".join(head + tail for head, _, tail in pieces))  # noqa: S308 (escaped in list_rows_pieces)
+    return mark_safe(  # noqa: S308 (the names escaped here, the rest in list_rows_pieces)
+        "".join(
+            f"{head}<td>{escaped(names.get(household, '').upper())}</td>{tail}"
+            for head, household, tail in pieces
+        )
+    )
+
+
+def _list_page(episodes, asked, today) -> dict:
+    """A page of the list, pseudonymous: its rows and their HTML without names, the number of rows
+    of the list, the page's number.
 
     The page's ids first (from the list's index; no COUNT when the first page holds every row), then
     what the list shows of those rows only."""
@@ -164,7 +181,10 @@ def _list_page(episodes, asked) -> dict:
     rows = selectors.list_rows(page.object_list)
     for row in rows:
         row["next_review_on"] = next_review(row["ended_on"], row["review_from"], row["review_days"])
-    return {"rows": rows, "count": page.paginator.count, "number": page.number}
+    return {
+        "rows": rows, "pieces": list_rows_pieces(rows, today=today),
+        "count": page.paginator.count, "number": page.number,
+    }  # fmt: skip
 
 
 @login_required
@@ -209,10 +229,10 @@ def project_list(request, reference):
             dossier.pk,
             dossier.list_version,
             f"{phase}|{state}|{asked or 1}|{today.isoformat()}",
-            lambda: _list_page(episodes, asked),
+            lambda: _list_page(episodes, asked, today),
         )
     else:
-        listed = _list_page(episodes, asked)
+        listed = _list_page(episodes, asked, today)
     rows = listed["rows"]
     page = Paginator(range(listed["count"]), PAGE_SIZE).page(listed["number"])
     names = None
@@ -227,7 +247,7 @@ def project_list(request, reference):
     return render(request, "www/households/list.html", {
         "filters_cache_key": filters_cache_key,
         "dossier": dossier, "personal": personal, "form": form, "page": page,
-        "rows_html": list_rows_html(rows, names=names, today=today),
+        "rows_html": join_rows(listed["pieces"], names=names),
         "query": query.urlencode(), "is_manager": manager,
         "title": f"Ménages — {dossier}", "breadcrumb_data": _crumbs(current=str(dossier)),
     })  # fmt: skip

@@ -1,8 +1,8 @@
 """Querysets the ORM compiles once per process, run again with new values where their markers stood.
 
-A household page runs the same few queries on every request with other values (the person, the
-project, the page's households). Building and compiling such a queryset costs the ORM more than
-running it: 1.0 ms against 0.6 ms for the project's access (a join and a subquery), 0.35 ms
+Every page runs the same few queries on every request with other values (the person's memberships,
+a project's carriers, the page's households). Building and compiling such a queryset costs the ORM
+more than running it: 1.0 ms against 0.6 ms for the project's access (a join and a subquery), 0.35 ms
 against 0.2 ms for the heads' names (issue #9). A `CompiledQuery` keeps, per database, the SQL text
 and the constants of its expressions only (nothing of any person or household), and the positions
 of its markers; each run puts its values there and converts the rows as the ORM does (dates and
