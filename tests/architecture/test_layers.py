@@ -1,6 +1,6 @@
 """The house's floors, checked on every module's imports (module level and inside functions).
 
-Ground up: importer < territories (and audit, the journal) < organisations < calls < dossiers < imports, households < grants
+Ground up: importer < territories (and audit, the journal; compiled, queries compiled once) < organisations < calls < dossiers < imports, households < grants
 < reporting < api, operations < www. A room imports only rooms on lower floors; the importer imports neither
 Django nor anything of the project (it runs and is fuzzed alone); only ``www`` renders templates.
 Floors not built yet are simply absent; a new app must be given its floor here.
@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 
 FLOORS = [
     {"importer"},
-    # audit: the journal every domain app writes to (imports nothing of theirs).
-    {"territories", "audit"},
+    # audit: the journal every domain app writes to (imports nothing of theirs); compiled (a module):
+    # querysets compiled once per process, for the reads every page makes (imports only Django).
+    {"territories", "audit", "compiled"},
     {"organisations"},
     # calls: managed by the national level, so it asks organisations who someone is.
     {"calls"},
@@ -44,7 +45,10 @@ RENDERING = {
 
 
 def _apps() -> list[str]:
-    return sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").exists())
+    """The rooms: the project's packages, and its modules outside them (a room of one file)."""
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
+    modules = {p.stem for p in ROOT.glob("*.py") if p.name != "__init__.py"}
+    return sorted(packages | modules)
 
 
 def _imports(path: Path, as_module: str | None = None) -> list[tuple[int, str, set[str] | None]]:
@@ -72,7 +76,9 @@ def _imports(path: Path, as_module: str | None = None) -> list[tuple[int, str, s
 
 
 def _modules(app: str):
-    for path in sorted((ROOT / app).rglob("*.py")):
+    single = ROOT / f"{app}.py"
+    paths = [single] if single.exists() else sorted((ROOT / app).rglob("*.py"))
+    for path in paths:
         yield path, path.relative_to(ROOT.parent)
 
 
