@@ -172,10 +172,11 @@ def _may_hold_roles(user) -> bool:
 def _held_support_role(user_id):
     """The person's highest support role in the dossier's carrier organisations (support manager
     above support worker), or None: a subquery of dossiers."""
+    # The carriers as an IN list of keys, not a join through the organisations' table: PostgreSQL
+    # planned the three-table join in 0.6 ms on every page, this in 0.3 ms (it runs in 0.05 ms).
+    carriers = DossierCarrier.objects.filter(dossier_id=OuterRef(OuterRef("pk"))).values("organisation_id")
     return Subquery(
-        Membership.objects.filter(
-            user_id=user_id, role__in=SUPPORT_ROLES, organisation__carrier_links__dossier_id=OuterRef("pk")
-        )
+        Membership.objects.filter(user_id=user_id, role__in=SUPPORT_ROLES, organisation_id__in=carriers)
         .order_by(Case(When(role=Role.SUPPORT_MANAGER, then=Value(0)), default=Value(1)))
         .values("role")[:1]
     )
