@@ -29,33 +29,58 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True)
 class _Compiled:
+    """What is kept of a compiled query: nothing tied to a connection (each thread has its own)."""
+
     sql: str
     constants: tuple
     slots: dict[str, list[int]]  # marker name → the positions of its values among the parameters
-    adapters: dict[str, Callable]  # marker name → a value as the database takes it
+    kinds: dict[str, type]  # marker name → the type its values must have
     names: tuple[str, ...]  # the values() names, in the order of the columns
-    compiler: object  # the ORM's compiler: its converters for the rows (no value of a run kept in it)
-    converters: dict
+    columns: tuple  # the selected expressions, whose converters turn the database's values into Python
 
 
-def _adapter(connection, marker) -> Callable:
-    """How the ORM hands a value of the marker's type to this database (SQLite takes dates, times
-    and references as text)."""
-    if isinstance(marker, uuid.UUID):
+# The types a marker may have: those whose adaptation to the database is known here.
+MARKER_TYPES = (int, str, uuid.UUID, datetime.date, datetime.datetime)
+
+
+def _adapter(connection, kind: type) -> Callable:
+    """How the ORM hands a value of this type to this database (SQLite takes dates, times and
+    references as text)."""
+    if kind is uuid.UUID:
         return (
             (lambda value: value) if connection.features.has_native_uuid_field else (lambda value: value.hex)
         )
-    if isinstance(marker, datetime.datetime):
+    if kind is datetime.datetime:
         return connection.ops.adapt_datetimefield_value
-    if isinstance(marker, datetime.date):
+    if kind is datetime.date:
         return connection.ops.adapt_datefield_value
     return lambda value: value
+
+
+def _converters(connection, columns) -> list[tuple[int, list, object]]:
+    """The ORM's converters of each column (SQLCompiler.get_converters), for this connection."""
+    found = []
+    for position, expression in enumerate(columns):
+        if expression is None:
+            continue
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if converters:
+            found.append((position, converters, expression))
+    return found
 
 
 class CompiledQuery:
     """``build(**markers)`` gives a ``values()`` queryset; `rows(**values)` runs it with the values."""
 
     def __init__(self, build: Callable[..., QuerySet], **markers):
+        for name, marker in markers.items():
+            values = marker if isinstance(marker, tuple) else (marker,)
+            if (
+                not values
+                or len({type(value) for value in values}) > 1
+                or type(values[0]) not in MARKER_TYPES
+            ):
+                raise TypeError(f"CompiledQuery : marqueur {name}={marker!r} (un type parmi {MARKER_TYPES}).")
         self._build = build
         self._markers = markers
         self._by_alias: dict[str, _Compiled] = {}
@@ -73,10 +98,11 @@ class CompiledQuery:
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         connection = connections[alias]
-        slots, adapters = {}, {}
+        slots, kinds = {}, {}
         for name, marker in self._markers.items():
             values = marker if isinstance(marker, tuple) else (marker,)
-            adapt = adapters[name] = _adapter(connection, values[0])
+            kind = kinds[name] = type(values[0])
+            adapt = _adapter(connection, kind)
             places = []
             for value in values:
                 prepared = adapt(value)
@@ -87,11 +113,14 @@ class CompiledQuery:
                     )
                 places.append(matches[0])
             slots[name] = places
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        columns = [column for column, _, _ in compiler.select]
-        return _Compiled(
-            sql, tuple(params), slots, adapters, names, compiler, compiler.get_converters(columns)
-        )  # fmt: skip
+        # The columns' names as ValuesIterable reads them: in the SELECT's order (Django 5.2 orders the
+        # fields and annotations of values() as they were named), else extra, fields, annotations.
+        if query.selected:
+            names = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        columns = tuple(column for column, _, _ in compiler.select)
+        return _Compiled(sql, tuple(params), slots, kinds, names, columns)
 
     def rows(self, *, using: str | None = None, **values) -> list[dict]:
         """The rows (dicts by ``values()`` name) for these values, one per marker: a scalar, or a
@@ -101,6 +130,7 @@ class CompiledQuery:
                 self._model = self._build(**self._markers).model
             using = router.db_for_read(self._model)
         compiled = self.compiled(using)
+        connection = connections[using]  # this thread's
         params = list(compiled.constants)
         for name, places in compiled.slots.items():
             given = values[name]
@@ -113,12 +143,27 @@ class CompiledQuery:
                 given += [None] * (len(places) - len(given))
             else:
                 given = [given] * len(places)
-            adapt = compiled.adapters[name]
+            kind = compiled.kinds[name]
+            adapt = _adapter(connection, kind)
             for position, value in zip(places, given, strict=True):
+                if value is not None and type(value) is not kind:
+                    # A datetime where a date is compared, a text where a key is: SQLite would compare
+                    # them as text and answer wrongly rather than fail.
+                    raise TypeError(
+                        f"CompiledQuery : {name} attend {kind.__name__}, pas {type(value).__name__}."
+                    )
                 params[position] = None if value is None else adapt(value)
-        with connections[using].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        if compiled.converters:
-            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
-        return [dict(zip(compiled.names, row, strict=True)) for row in fetched]
+        converters = _converters(connection, compiled.columns)
+        rows = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, functions, expression in converters:
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+            rows.append(dict(zip(compiled.names, row, strict=True)))
+        return rows

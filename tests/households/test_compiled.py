@@ -47,9 +47,7 @@ def test_a_marker_the_query_does_not_take_as_a_value_is_refused(project):
     )
     with pytest.raises(ValueError, match="paraît 2 fois"):
         ambiguous.rows(status="draft")
-    # A marker the ORM folds away (an empty IN list is no SQL value at all).
-    folded = CompiledQuery(lambda ids: Dossier.objects.filter(pk__in=ids).values("pk"), ids=(-1,))
-    assert folded.rows(ids=[project.dossier.pk]) == [{"pk": project.dossier.pk}]
+    # A marker the query does not take as a value at all.
     missing = CompiledQuery(
         lambda reference: Dossier.objects.filter(pk=1).values("pk"), reference=uuid.UUID(int=0)
     )
@@ -62,3 +60,40 @@ def test_project_access_refuses_a_malformed_reference_as_an_unknown_project(proj
         selectors.project_access(project.worker, "pas-une-référence")
     with pytest.raises(Dossier.DoesNotExist):
         selectors.project_access(project.worker, uuid.uuid4())
+
+
+def test_columns_keep_their_names_whatever_the_order_they_are_named_in(project):
+    """An annotation named before a field, fields out of the model's order: each value under its name
+    (Django 5.2 selects them in the order values() names them)."""
+    episode = register(project, referred_on=datetime.date(2024, 5, 2))
+    Episode = episode.__class__
+    query = CompiledQuery(
+        lambda ids: (
+            Episode.objects.filter(pk__in=ids)
+            .annotate(referred=F("referred_on"), reference=F("household_reference"))
+            .values("reference", "pk", "referred", "kind")
+        ),
+        ids=(-1,),
+    )
+    orm = (
+        Episode.objects.filter(pk=episode.pk)
+        .annotate(referred=F("referred_on"), reference=F("household_reference"))
+        .values("reference", "pk", "referred", "kind")
+    )
+    assert query.rows(ids=[episode.pk]) == list(orm)
+    assert query.rows(ids=[episode.pk])[0]["referred"] == datetime.date(2024, 5, 2)
+
+
+def test_markers_and_values_of_the_wrong_type_are_refused(project):
+    by_day = CompiledQuery(
+        lambda day: Dossier.objects.filter(submitted_at__date__gte=day).values("pk"),
+        day=datetime.date(1900, 1, 1),
+    )
+    with pytest.raises(TypeError, match="attend date, pas datetime"):
+        by_day.rows(day=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+    with pytest.raises(TypeError, match="attend date, pas str"):
+        by_day.rows(day="2025-01-01")
+    with pytest.raises(TypeError, match="marqueur ids"):
+        CompiledQuery(lambda ids: Dossier.objects.filter(pk__in=ids).values("pk"), ids=())
+    with pytest.raises(TypeError, match="marqueur amount"):
+        CompiledQuery(lambda amount: Dossier.objects.filter(pk=amount).values("pk"), amount=1.5)

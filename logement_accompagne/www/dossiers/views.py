@@ -95,7 +95,9 @@ def _carrier_scope_or_403(request):
 @login_required
 def dossier_list(request):
     _carrier_scope_or_403(request)
-    dossiers = dossiers_carried_by(request.user).order_by("-updated_at")
+    # The key last: a total order, so that no dossier changed at the same instant as another shows
+    # on two pages or on none.
+    dossiers = dossiers_carried_by(request.user).order_by("-updated_at", "-pk")
     # Every dossier carried is read to sort them by last change: the count rides along (one query).
     page = page_counted_with_rows(dossiers.values(*display.TABLE_VALUES), PAGE_SIZE, request.GET.get("page"))
     page.object_list = display.dossier_table_rows(page.object_list)
